@@ -6,3 +6,5 @@ export * from './errors/data-error.js';
 export * from './rng/rng.js';
 export * from './schema/columns.js';
 export * from './stage/stage.js';
+export * from './batch/columns.js';
+export * from './batch/vectors.js';
