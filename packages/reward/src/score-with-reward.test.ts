@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { firstValueFrom, from, lastValueFrom, toArray, Subject } from 'rxjs';
 import { ConfigError, StageError, readFloat32 } from '@prefstream/core';
 import { scoreWithReward } from './score-with-reward.js';
-import { testContext, textBatch } from './test-support/context.js';
+import { asBatch, testContext, textBatch } from './test-support/context.js';
 
 const batch = textBatch({
   prompt_id: ['p0', 'p0', 'p1'],
@@ -16,7 +16,7 @@ describe('scoreWithReward with a function reward', () => {
   it('adds a float32 reward column in row order and records batch metrics', async () => {
     const ctx = testContext({ len: (_p: string, c: string) => c.length });
     const options = parse({ kind: 'function', fn: 'len' });
-    const out = await lastValueFrom(from([batch]).pipe(scoreWithReward.create(options, ctx)));
+    const out = asBatch(await lastValueFrom(from([batch]).pipe(scoreWithReward.create(options, ctx))));
     expect(Array.from(readFloat32(out, 'reward'))).toEqual([1, 4, 2]);
     expect(out.getChild('completion')!.get(1)).toBe('five');
     // mean 7/3; population std sqrt(((1-7/3)² + (4-7/3)² + (2-7/3)²)/3) = sqrt(14/9)/... = 1.2472191
@@ -50,7 +50,7 @@ describe('scoreWithReward with a function reward', () => {
       completion: Array.from({ length: 12 }, (_, i) => 'y'.repeat(i)),
     });
     const ctx = testContext({ slow });
-    const out = await lastValueFrom(from([many]).pipe(scoreWithReward.create(parse({ kind: 'function', fn: 'slow', concurrency: 3 }), ctx)));
+    const out = asBatch(await lastValueFrom(from([many]).pipe(scoreWithReward.create(parse({ kind: 'function', fn: 'slow', concurrency: 3 }), ctx))));
     expect(peak).toBe(3);
     expect(Array.from(readFloat32(out, 'reward'))).toEqual(Array.from({ length: 12 }, (_, i) => i));
   });
@@ -99,7 +99,7 @@ describe('scoreWithReward with a function reward', () => {
     const ctx = testContext({ f: async () => { calls++; await new Promise((r) => setTimeout(r, 2)); return 1; } });
     const input = new Subject<ReturnType<typeof textBatch>>();
     const seen: number[] = [];
-    const sub = input.pipe(scoreWithReward.create(parse({ kind: 'function', fn: 'f', concurrency: 1 }), ctx)).subscribe((b) => seen.push(b.numRows));
+    const sub = input.pipe(scoreWithReward.create(parse({ kind: 'function', fn: 'f', concurrency: 1 }), ctx)).subscribe((b) => seen.push(asBatch(b).numRows));
     input.next(batch);
     await new Promise((r) => setTimeout(r, 30));
     input.next(batch);

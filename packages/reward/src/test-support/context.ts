@@ -1,5 +1,7 @@
 /** Test fixtures: a stage context that records metrics, and text batches built from columns. */
-import { createRng, makeBatch, utf8Vector, type Batch, type StageContext } from '@prefstream/core';
+import { lastValueFrom, from, toArray } from 'rxjs';
+import { createRng, makeBatch, utf8Vector, type Batch, type FlowItem, type StageContext } from '@prefstream/core';
+import { scoreWithReward } from '../score-with-reward.js';
 
 export interface RecordedMetrics {
   values: Record<string, number>[];
@@ -26,4 +28,16 @@ export function testContext(resources: Record<string, unknown> = {}, signal?: Ab
 /** A batch with Utf8 columns prompt_id / prompt / completion (+ any extra string columns). */
 export function textBatch(columns: { prompt_id: string[]; prompt: string[]; completion: string[] } & Record<string, string[]>): Batch {
   return makeBatch(Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, utf8Vector(v)])));
+}
+
+/** Runs `scoreWithReward` with raw (unparsed) reward options over `batches`. */
+export async function scoreAll(reward: unknown, ctx: StageContext, batches: Batch[]): Promise<Batch[]> {
+  const options = scoreWithReward.options.parse({ reward });
+  const out = await lastValueFrom(from(batches).pipe(scoreWithReward.create(options, ctx), toArray()));
+  return out.map(asBatch);
+}
+
+export function asBatch(item: FlowItem): Batch {
+  if ('kind' in item && item.kind === 'gradients') throw new Error('expected a batch');
+  return item as Batch;
 }
