@@ -6,3 +6,4 @@ export * from './kinds/pairwise-reward.js';
 export * from './pairwise-preference.js';
 export * from './pairwise-preference-model.js';
 export * from './pairwise-language-model.js';
+export * from './kinds/remote-judge-reward.js';

@@ -9,6 +9,8 @@ export interface PairwiseItem {
   readonly prompt: string;
   readonly first: string;
   readonly second: string;
+  /** The row's prompt_id, for error messages of models that can fail per item (remote judges). */
+  readonly promptId?: string;
 }
 
 export interface PairwisePreferenceModel {
