@@ -45,7 +45,7 @@ export function bradleyTerryLoss(
     throw new Error(`bradleyTerryLoss: chosenRewards [${rw.shape}], rejectedRewards [${rl.shape}]${inputs.margin ? `, margin [${inputs.margin.shape}]` : ''} must be (B,) of one length`);
   }
   const gap: Tensor1D = tf.sub(rw, rl);
-  let losses: Tensor1D = tf.neg(logSigmoid(inputs.margin ? tf.sub(gap, inputs.margin) : gap));
+  let losses = tf.neg(logSigmoid(inputs.margin ? tf.sub(gap, inputs.margin) : gap)) as Tensor1D;
   if (centerRewardsCoefficient > 0) losses = tf.add(losses, tf.mul(tf.square(tf.add(rw, rl)), centerRewardsCoefficient)) as Tensor1D;
   const both = tf.concat([rw, rl]);
   return {
