@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ByteTokenizer } from './byte-tokenizer.js';
 import { CharTokenizer } from './char-tokenizer.js';
 import { HfTokenizer } from './hf-tokenizer.js';
-import { loadTokenizer } from './load-tokenizer.js';
+import { hasTokenizer, loadTokenizer } from './load-tokenizer.js';
 import { saveTokenizer } from './save-tokenizer.js';
 
 const GPT2_DIR = path.resolve(import.meta.dirname, '../../../..', '../shared/fixtures/hf-gpt2-tiny');
@@ -50,6 +50,12 @@ describe('saveTokenizer → loadTokenizer', () => {
     expect(back).toBeInstanceOf(HfTokenizer);
     expect(back.encode('Hello world')).toEqual([15496, 995]);
     expect(back.fingerprint()).toBe(tok.fingerprint());
+  });
+
+  it('tells whether a directory holds a tokenizer', async () => {
+    expect(hasTokenizer(GPT2_DIR)).toBe(true);
+    expect(hasTokenizer(path.join(tmp, 'byte'))).toBe(true);
+    expect(hasTokenizer(tmp)).toBe(false);
   });
 
   it('names an unknown kind and lists the valid ones', async () => {

@@ -1,9 +1,10 @@
 /** Loads the tokenizer of a checkpoint directory, whatever its kind. */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DataError } from '@prefstream/core';
 import type { Tokenizer } from '../policy.js';
 import { readJsonFile } from './read-json-file.js';
-import { HF_TOKENIZER_KIND, TOKENIZER_CONFIG_FILE, TOKENIZER_KIND_FILE, TOKENIZER_KINDS } from './tokenizer-kinds.js';
+import { HF_TOKENIZER_FILE, HF_TOKENIZER_KIND, TOKENIZER_CONFIG_FILE, TOKENIZER_KIND_FILE, TOKENIZER_KINDS } from './tokenizer-kinds.js';
 import type { ToyTokenizerFile } from './toy-tokenizer.js';
 
 /**
@@ -33,4 +34,12 @@ export async function loadTokenizer(dir: string): Promise<Tokenizer> {
     throw new DataError({ file: kindPath, field: 'type', message: `unknown tokenizer kind "${type}"; valid kinds: ${[...TOKENIZER_KINDS.keys()].join(', ')}` });
   }
   return kind.load({ dir, config, kindFile });
+}
+
+/**
+ * True when `dir` holds a tokenizer `loadTokenizer` can read (tokenizer.json or
+ * prefstream_tokenizer.json); model directories without one are common (weights-only exports).
+ */
+export function hasTokenizer(dir: string): boolean {
+  return existsSync(path.join(dir, TOKENIZER_KIND_FILE)) || existsSync(path.join(dir, HF_TOKENIZER_FILE));
 }
