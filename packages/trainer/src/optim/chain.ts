@@ -1,5 +1,5 @@
 import { tf, type NamedTensorMap, type Scalar } from '@prefstream/core';
-import { stateSlots, type GradientTransform, type TransformState } from './gradient-transform.js';
+import { disposeState, stateSlots, type GradientTransform, type TransformState } from './gradient-transform.js';
 
 /**
  * Applies transforms in sequence, each to the previous one's updates (optax `chain`). The state is
@@ -13,7 +13,12 @@ export function chain(...transforms: GradientTransform[]): GradientTransform {
     name: `chain(${transforms.map((t) => t.name).join(', ')})`,
     init(params) {
       const state: TransformState = { slots: new Map(), inner: transforms.map((t) => t.init(params)) };
-      stateSlots(state); // throws on clashing slot names (e.g. scaleByAdam chained twice)
+      try {
+        stateSlots(state); // throws on clashing slot names (e.g. scaleByAdam chained twice)
+      } catch (error) {
+        disposeState(state);
+        throw error;
+      }
       return state;
     },
     update(grads, state, params, step) {

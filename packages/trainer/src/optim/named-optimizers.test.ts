@@ -41,7 +41,7 @@ beforeAll(async () => {
 });
 
 function run(config: OptimizerConfigInput): number[][] {
-  const w: Variable = tf.variable(tf.tensor1d(p0));
+  const w: Variable = tf.tidy(() => tf.variable(tf.tensor1d(p0)));
   const opt = createOptimizer(config, new Map([['w', w]]));
   const seen: number[][] = [];
   for (const g of grads) {
@@ -66,7 +66,7 @@ describe('named optimizers, two steps against torch.optim formulas', () => {
   }
 
   it('excludes parameters from weight decay by pattern', () => {
-    const w = tf.variable(tf.tensor1d([1])), b = tf.variable(tf.tensor1d([1]));
+    const w = tf.tidy(() => tf.variable(tf.tensor1d([1]))), b = tf.tidy(() => tf.variable(tf.tensor1d([1])));
     const opt = createOptimizer({ name: 'adamw', learningRate: 0.1, weightDecay: 0.5, weightDecayExclude: ['^bias$'], maxGradNorm: null }, new Map([['weight', w], ['bias', b]]));
     const g = { weight: tf.tensor1d([1]), bias: tf.tensor1d([1]) };
     opt.apply(g);
@@ -78,7 +78,7 @@ describe('named optimizers, two steps against torch.optim formulas', () => {
   });
 
   it('clips before the update and reports the pre-clip norm and the learning rate', () => {
-    const w = tf.variable(tf.tensor1d([0, 0]));
+    const w = tf.tidy(() => tf.variable(tf.tensor1d([0, 0])));
     const opt = createOptimizer({ name: 'sgd', learningRate: 0.5, maxGradNorm: 1 }, new Map([['w', w]]));
     const g = tf.tensor1d([3, 4]); // ‖g‖ = 5 → clipped to [0.6, 0.8]
     const report = opt.apply({ w: g });
