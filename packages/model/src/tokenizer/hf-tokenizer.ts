@@ -43,6 +43,8 @@ function canonicalJson(value: unknown): string {
  * tok.encode('Hello world'); // [15496, 995]
  */
 export class HfTokenizer implements Tokenizer {
+  /** The tokenizer kind (see TOKENIZER_KINDS). */
+  readonly kind = 'hf';
   readonly eosTokenId: number | undefined;
   readonly padTokenId: number | undefined;
   readonly bosTokenId: number | undefined;
