@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 
 function params(): Map<string, Variable> {
-  return new Map([
+  return new Map<string, Variable>([
     ['w', tf.tidy(() => tf.variable(tf.tensor2d([[0.1, -0.2], [0.3, 0.4]])))],
     ['b', tf.tidy(() => tf.variable(tf.tensor1d([0.5, -0.5])))],
   ]);
