@@ -29,7 +29,7 @@ export class SafetensorsReader {
     const handle = await open(file, 'r');
     try {
       const { size } = await handle.stat();
-      const prefix = new Uint8Array(8);
+      const prefix = new Uint8Array(Math.min(8, size));
       await readExactly(handle, prefix, 0, file);
       const n = parseHeaderLength(prefix, size, file);
       const json = new Uint8Array(n);
