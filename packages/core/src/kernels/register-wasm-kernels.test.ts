@@ -1,16 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../backend/tf.js';
-import { registerWasmKernels, WASM_MISSING_KERNELS } from './register-wasm-kernels.js';
+import { registerWasmKernels, WASM_MISSING_KERNELS, WASM_REPLACED_KERNELS } from './register-wasm-kernels.js';
 import { tinyBatch, tinyStep, tinyWeights, type TinyConfig } from './internal/tiny-transformer.js';
 import { maxAbsDiff } from './internal/compare-backends.js';
 
 describe('registerWasmKernels', () => {
-  it('registers the missing kernels once; later calls add nothing', () => {
+  it('registers the missing kernels and the replacements once; later calls add nothing', () => {
     const missing = WASM_MISSING_KERNELS.map((k) => k.kernelName);
+    const replaced = Object.keys(WASM_REPLACED_KERNELS);
     expect(missing).toContain('UnsortedSegmentSum');
-    expect(registerWasmKernels()).toEqual(missing);
+    expect(replaced).toContain('BatchMatMul');
+    const stock = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
+    expect(registerWasmKernels()).toEqual([...missing, ...replaced]);
+    const replacement = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
+    expect(replacement).not.toBe(stock);
     expect(registerWasmKernels()).toEqual([]);
+    // Not wrapped twice: the replacement stays the one registered first.
+    expect(tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc).toBe(replacement);
     for (const name of missing) expect(tf.getKernel(name, 'wasm')).toBeDefined();
   });
 
