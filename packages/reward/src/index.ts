@@ -7,3 +7,5 @@ export * from './pairwise-preference.js';
 export * from './pairwise-preference-model.js';
 export * from './pairwise-language-model.js';
 export * from './kinds/remote-judge-reward.js';
+export * from './reward-model.js';
+export * from './kinds/bradley-terry-reward.js';
