@@ -1,9 +1,29 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '@prefstream/core';
 import { CausalLM } from './causal-lm.js';
 import { parseModelConfig } from './config/parse-model-config.js';
+import { CheckpointReader } from './safetensors/checkpoint-reader.js';
+
+const tmp = () => mkdtemp(path.join(tmpdir(), 'causal-lm-'));
+
+/** Every tensor of a checkpoint directory: name → [dtype, shape, bytes]. */
+async function tensorsOf(dir: string): Promise<Map<string, [string, readonly number[], Buffer]>> {
+  const r = await CheckpointReader.open(dir);
+  try {
+    const out = new Map<string, [string, readonly number[], Buffer]>();
+    for (const name of r.names()) {
+      const t = await r.read(name);
+      out.set(name, [t.dtype, t.shape, Buffer.from(t.data)]);
+    }
+    return out;
+  } finally {
+    await r.close();
+  }
+}
 
 const FIXTURE = path.resolve(fileURLToPath(import.meta.url), '../../../../../shared/fixtures/hf-gpt2-tiny');
 
@@ -58,5 +78,73 @@ describe('CausalLM on the Hugging Face GPT-2 fixture', () => {
     } finally {
       model.dispose();
     }
+  });
+});
+
+describe('CausalLM.save / load', () => {
+  it('fixture → save → files identical tensor by tensor (names, shapes, dtypes, bytes), no lm_head', async () => {
+    const model = await CausalLM.load(FIXTURE);
+    const dir = await tmp();
+    try {
+      await model.save(dir);
+      const [orig, saved] = await Promise.all([tensorsOf(FIXTURE), tensorsOf(dir)]);
+      expect([...saved.keys()].sort()).toEqual([...orig.keys()].sort());
+      expect(saved.has('lm_head.weight')).toBe(false);
+      for (const [name, [dtype, shape, bytes]] of orig) {
+        const [d, s, b] = saved.get(name)!;
+        expect([d, s]).toEqual([dtype, shape]);
+        expect(b.equals(bytes)).toBe(true);
+      }
+      const config = JSON.parse(await readFile(path.join(dir, 'config.json'), 'utf8'));
+      expect(config).toMatchObject({ model_type: 'gpt2', n_embd: 2, architectures: ['GPT2LMHeadModel'], torch_dtype: 'float32', activation_function: 'gelu_new' });
+      const reloaded = await CausalLM.load(dir);
+      expect(await reloaded.fingerprint()).toBe(await model.fingerprint());
+      reloaded.dispose();
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('llama: saves nn.Linear as [out, in]; shards and BF16 round trip; dtype follows the source', async () => {
+    const json = { model_type: 'llama', vocab_size: 24, hidden_size: 8, intermediate_size: 12, num_hidden_layers: 2, num_attention_heads: 2, num_key_value_heads: 1 };
+    const model = CausalLM.random(parseModelConfig(json), 11);
+    const dir = await tmp();
+    try {
+      await model.save(dir, { dtype: 'BF16', maxShardBytes: 400 });
+      const r = await CheckpointReader.open(dir);
+      expect((await r.info('model.layers.0.self_attn.k_proj.weight')).shape).toEqual([4, 8]); // [Hkv·hd, D]
+      expect((await r.info('lm_head.weight')).dtype).toBe('BF16');
+      await r.close();
+      const reloaded = await CausalLM.load(dir);
+      const again = await tmp();
+      await reloaded.save(again, { maxShardBytes: 400 }); // BF16 in → BF16 out by default
+      const [a, b] = await Promise.all([tensorsOf(dir), tensorsOf(again)]);
+      expect([...b.keys()]).toEqual([...a.keys()]);
+      for (const [name, [d, s, bytes]] of a) expect([b.get(name)![0], b.get(name)![1], b.get(name)![2].equals(bytes)]).toEqual([d, s, true]);
+      const w = reloaded.trainableVariables().get('model.layers.1.mlp.down_proj.weight')!;
+      expect(w.shape).toEqual([12, 8]); // held [in, out]
+      reloaded.dispose();
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('names the file and tensor on a missing tensor, a wrong shape or an unexpected tensor', async () => {
+    const model = CausalLM.random(parseModelConfig({ model_type: 'gpt2', vocab_size: 16, n_embd: 4, n_layer: 1, n_head: 1, n_positions: 8 }), 2);
+    const dir = await tmp();
+    await model.save(dir);
+    model.dispose();
+    const configPath = path.join(dir, 'config.json');
+    const config = JSON.parse(await readFile(configPath, 'utf8'));
+    await writeFile(configPath, JSON.stringify({ ...config, n_layer: 2 }));
+    await expect(CausalLM.load(dir)).rejects.toThrow(/field "transformer\.h\.1\.ln_1\.weight": tensor missing/);
+    await writeFile(configPath, JSON.stringify({ ...config, n_positions: 9 }));
+    await expect(CausalLM.load(dir)).rejects.toThrow(/model\.safetensors, field "transformer\.wpe\.weight": shape \[8, 4\] does not match config\.json, which implies \[9, 4\]/);
+    await writeFile(configPath, JSON.stringify({ ...config, tie_word_embeddings: false }));
+    await expect(CausalLM.load(dir)).rejects.toThrow(/field "lm_head\.weight": tensor missing/);
+    await writeFile(configPath, JSON.stringify({ ...config, n_layer: 0 }));
+    await expect(CausalLM.load(dir)).rejects.toThrow(/config\.json.*n_layer/s);
+    await writeFile(configPath, '{ nope');
+    await expect(CausalLM.load(dir)).rejects.toThrow(/config\.json: not valid JSON/);
   });
 });
