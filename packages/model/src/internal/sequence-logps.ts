@@ -56,7 +56,10 @@ export function sequenceLogps(
   } else {
     const picked = tf.gather(h, tf.tensor1d(rows, 'int32')); // (N, D)
     const logits = linear(picked, head()); // (N, V)
-    const target = tf.sum(tf.mul(logits, tf.oneHot(tf.tensor1d(labels, 'int32'), vocabSize, 1, 0, 'float32')), -1); // (N,)
+    // oneHot in int32 then cast: tfjs-backend-wasm 4.22's OneHot writes int bits into a float32
+    // output when asked for dtype 'float32' (1 reads back as 1.4e-45).
+    const oneHot = tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), vocabSize), 'float32'); // (N, V)
+    const target = tf.sum(tf.mul(logits, oneHot), -1); // (N,)
     const tokenLp = tf.sub(target, tf.logSumExp(logits, -1)); // (N,) log softmax at the label
     flat = tf.gather(tf.concat([tf.zeros([1]), tokenLp]), tf.tensor1d(slot, 'int32')) as Tensor1D; // (B·T,)
   }
