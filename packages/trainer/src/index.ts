@@ -1,1 +1,15 @@
-export {};
+export * from './optim/gradient-transform.js';
+export * from './optim/global-norm.js';
+export * from './optim/clip-by-global-norm.js';
+export * from './optim/scale-by-adam.js';
+export * from './optim/scale-by-rms.js';
+export * from './optim/trace.js';
+export * from './optim/add-decayed-weights.js';
+export * from './optim/scale-by-learning-rate.js';
+export * from './optim/chain.js';
+export * from './optim/schedules.js';
+export * from './optim/optimizer-config.js';
+export * from './optim/named-optimizers.js';
+export * from './optim/optimizer.js';
+export * from './optim/optimizer-state.js';
+export * from './stages/apply-updates.js';
