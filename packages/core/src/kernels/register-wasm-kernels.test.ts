@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../backend/tf.js';
-import { registerWasmKernels, WASM_MISSING_KERNELS, WASM_REPLACED_KERNELS } from './register-wasm-kernels.js';
+import { registerWasmKernels, stockWasmKernel, WASM_MISSING_KERNELS, WASM_REPLACED_KERNELS } from './register-wasm-kernels.js';
 import { tinyBatch, tinyStep, tinyWeights, type TinyConfig } from './internal/tiny-transformer.js';
 import { maxAbsDiff } from './internal/compare-backends.js';
 
@@ -15,6 +15,7 @@ describe('registerWasmKernels', () => {
     expect(registerWasmKernels()).toEqual([...missing, ...replaced]);
     const replacement = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
     expect(replacement).not.toBe(stock);
+    expect(stockWasmKernel('BatchMatMul')!.kernelFunc).toBe(stock);
     expect(registerWasmKernels()).toEqual([]);
     // Not wrapped twice: the replacement stays the one registered first.
     expect(tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc).toBe(replacement);

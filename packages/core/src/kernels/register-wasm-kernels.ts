@@ -20,6 +20,18 @@ export const WASM_REPLACED_KERNELS: Readonly<Record<string, (stock: KernelConfig
 
 /** Replacement configs this module registered, to stay idempotent. */
 const ours = new WeakSet<KernelConfig['kernelFunc']>();
+/** The stock registrations that were replaced, by kernel name. */
+const stockByName = new Map<string, KernelConfig>();
+
+/**
+ * The wasm backend's own registration of a kernel that {@link registerWasmKernels} replaced, so a
+ * bench can time both in one run (`tf.unregisterKernel` + `tf.registerKernel` to switch).
+ *
+ * @example const stock = stockWasmKernel('BatchMatMul'); // undefined before registerWasmKernels()
+ */
+export function stockWasmKernel(name: string): KernelConfig | undefined {
+  return stockByName.get(name);
+}
 
 /**
  * Registers the kernels wasm lacks and the faster replacements. Idempotent: a kernel that already exists for wasm (registered
@@ -44,6 +56,7 @@ export function registerWasmKernels(): string[] {
     // Absent: the wasm backend package is not loaded yet; nothing to wrap.
     if (stock === undefined || ours.has(stock.kernelFunc)) continue;
     const replacement = replace(stock);
+    stockByName.set(name, stock);
     ours.add(replacement.kernelFunc);
     tf.unregisterKernel(name, 'wasm');
     tf.registerKernel(replacement);
