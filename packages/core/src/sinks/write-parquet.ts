@@ -17,12 +17,14 @@ export const WriteParquetOptionsSchema = z.strictObject({
   /** Rows per row group: the unit a reader decodes at once (and so its memory). */
   rowGroupRows: z.int().positive().default(65_536),
   codec: z.enum(['SNAPPY', 'UNCOMPRESSED']).default('SNAPPY'),
+  /** Min/max statistics per column chunk (lets other engines prune row groups; costs write time). */
+  statistics: z.boolean().default(true),
 });
 export type WriteParquetOptions = z.input<typeof WriteParquetOptionsSchema>;
 
 /** hyparquet-writer's ByteWriter whose `flush` (called after each row group) empties it to disk. */
 function fileWriter(handle: FileHandle): ByteWriter {
-  const writer = new ByteWriter(1 << 20);
+  const writer = new ByteWriter(8 << 20);
   const drain = async () => {
     const bytes = new Uint8Array(writer.buffer, 0, writer.index).slice();
     writer.index = 0;
@@ -39,7 +41,7 @@ function fileWriter(handle: FileHandle): ByteWriter {
  * const { rows } = await writeParquet('pairs.parquet', readJsonl('pairs.jsonl'), { rowGroupRows: 10_000 });
  */
 export function writeParquet(path: string, input: BatchInput, options?: WriteParquetOptions): Promise<WriteResult> {
-  const { rowGroupRows, codec } = parseConfig(WriteParquetOptionsSchema, options ?? {}, `writeParquet(${path})`);
+  const { rowGroupRows, codec, statistics } = parseConfig(WriteParquetOptionsSchema, options ?? {}, `writeParquet(${path})`);
   return driveSink(path, input, (handle) => {
     let schema: Schema | undefined;
     let parquet: ParquetWriter | undefined;
@@ -63,7 +65,7 @@ export function writeParquet(path: string, input: BatchInput, options?: WritePar
         if (schema) checkSameFields(schema, batch, path, index);
         else {
           schema = bareSchema(batch.schema);
-          parquet = new ParquetWriter({ writer: fileWriter(handle), schema: parquetSchemaOf(schema), codec, createdBy: 'prefstream' });
+          parquet = new ParquetWriter({ writer: fileWriter(handle), schema: parquetSchemaOf(schema), codec, statistics, createdBy: 'prefstream' });
         }
         pending.push(batch);
         pendingRows += batch.numRows;

@@ -4,6 +4,7 @@
  */
 import { Precision, Type, makeVector, vectorFromArray, type DataType, type RecordBatch, type Vector } from 'apache-arrow';
 import { makeBatch } from '../../batch/columns.js';
+import { utf8Column } from '../../batch/utf8.js';
 import { setBatchPosition } from '../batch-position.js';
 import type { ColumnTypes, ColumnValues, RowChunk } from './row-chunk.js';
 
@@ -27,6 +28,7 @@ function buildVector(values: ColumnValues, type: DataType): Vector {
   if (type.typeId === Type.Int && (type as unknown as { bitWidth: number }).bitWidth === 32 && (type as unknown as { isSigned: boolean }).isSigned) {
     return makeVector(values instanceof Int32Array ? values : Int32Array.from(values as ArrayLike<unknown>, toNumber));
   }
+  if (type.typeId === Type.Utf8) return utf8Column(values as string[]);
   const plain = Array.isArray(values) ? values : Array.from(values as ArrayLike<unknown>);
   return vectorFromArray(plain, type);
 }

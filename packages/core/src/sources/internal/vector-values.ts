@@ -2,7 +2,8 @@
  * An Arrow vector as plain JS values: typed arrays for null-free numbers, otherwise one value per
  * row with lists as arrays and structs as objects (what JSON and the Parquet writer take).
  */
-import { Type, Vector } from 'apache-arrow';
+import { Type, Vector, type Utf8 } from 'apache-arrow';
+import { utf8Strings } from '../../batch/utf8.js';
 import type { ColumnValues } from './row-chunk.js';
 
 function plain(value: unknown): unknown {
@@ -21,6 +22,7 @@ export function vectorValues(vector: Vector): ColumnValues {
     if (array instanceof Float32Array || array instanceof Float64Array || array instanceof Int32Array) return array;
     return Array.from(array, (v) => (typeof v === 'bigint' ? Number(v) : v));
   }
+  if (id === Type.Utf8) return utf8Strings(vector as Vector<Utf8>);
   const out = new Array<unknown>(vector.length);
   for (let i = 0; i < vector.length; i++) out[i] = plain(vector.get(i));
   return out;
