@@ -1,5 +1,8 @@
 import type { Command } from './command.js';
 import { demo } from './demo.js';
+import { generate } from './generate.js';
+import { inspect } from './inspect.js';
+import { logprobs } from './logprobs.js';
 
 /** Every subcommand, by name. Adding one is a new file and a line here. */
-export const COMMANDS: ReadonlyMap<string, Command> = new Map([demo].map((c) => [c.name, c]));
+export const COMMANDS: ReadonlyMap<string, Command> = new Map([demo, inspect, logprobs, generate].map((c) => [c.name, c]));
