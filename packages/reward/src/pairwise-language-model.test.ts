@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Subject } from 'rxjs';
+import path from 'node:path';
 import { initBackend, readFloat32, tf, ConfigError } from '@prefstream/core';
-import type { CausalLM } from '@prefstream/model';
+import { CausalLM, loadTokenizer } from '@prefstream/model';
+import type { Batch } from '@prefstream/core';
+import { scoreWithReward } from './score-with-reward.js';
 import { LanguageModelJudgeOptions, PairwiseLanguageModel, renderPairwiseTemplate } from './pairwise-language-model.js';
 import { preferenceToReward, symmetricPreference } from './pairwise-preference.js';
 import { scoreAll, testContext, textBatch } from './test-support/context.js';
@@ -71,5 +75,43 @@ describe('PairwiseLanguageModel', () => {
     const before = tf.memory().numTensors;
     for (let i = 0; i < 5; i++) await judge.preferFirst([...items, ...items, ...items, ...items]);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('leaks no tensors when the score stage is unsubscribed mid-batch', async () => {
+    const ctx = testContext({ lm, tok });
+    const reward = { kind: 'pairwise', model: 'lm', tokenizer: 'tok', template: options.template, verdicts: ['A', 'B'], batchSize: 1 };
+    const rows = textBatch({ prompt_id: ['p', 'p', 'p', 'p'], prompt: ['q', 'q', 'q', 'q'], completion: ['a', 'b', 'c', 'd'] });
+    await scoreAll(reward, ctx, [rows]);
+    const before = tf.memory().numTensors;
+    const input = new Subject<Batch>();
+    let seen = 0;
+    const sub = input.pipe(scoreWithReward.create(scoreWithReward.options.parse({ reward }), ctx)).subscribe(() => seen++);
+    input.next(rows);
+    await new Promise((r) => setImmediate(r)); // after the first of 6 forward passes
+    sub.unsubscribe();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen).toBe(0);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+/** The real GPT-2 checkpoint written by transformers (DESIGN §5), beside the repository. */
+const fixture = path.resolve(import.meta.dirname, '../../../../shared/fixtures/hf-gpt2-tiny');
+
+describe('PairwiseLanguageModel on the real GPT-2 tokenizer', () => {
+  it('uses the default template and " A" / " B" verdicts (single BPE tokens)', async () => {
+    const gpt2Tok = await loadTokenizer(fixture);
+    expect(gpt2Tok.encode(' A')).toHaveLength(1);
+    const gpt2 = await CausalLM.load(fixture);
+    try {
+      const judge = new PairwiseLanguageModel(gpt2, gpt2Tok, LanguageModelJudgeOptions.parse({}));
+      const [ab, ba] = await judge.preferFirst([
+        { prompt: 'What is 2+2?', first: '4', second: 'five' },
+        { prompt: 'What is 2+2?', first: 'five', second: '4' },
+      ]);
+      for (const p of [ab!, ba!]) expect(p > 0 && p < 1).toBe(true);
+    } finally {
+      gpt2.dispose();
+    }
   });
 });
