@@ -32,7 +32,7 @@ export class WorkerPool {
   private failure: Error | null = null;
   private closed = false;
   private nextId = 0;
-  /** Deepest the waiting queue has been since the last `takeMaxQueueDepth()`. */
+  /** Deepest the waiting queue has been since the last `takeMaxQueueDepth()` (includes prompts waiting for threads to load). */
   private maxQueueDepth = 0;
 
   constructor(private readonly options: WorkerPoolOptions) {}
@@ -42,7 +42,9 @@ export class WorkerPool {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(new Error('worker pool is closed'));
     if (signal.aborted) return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-    if (this.queue.length >= this.options.queueSize) {
+    const busy = this.slots.reduce((k, s) => k + (s.busy ? 1 : 0), 0);
+    // Capacity: one prompt per thread plus queueSize waiting (threads still loading count as free).
+    if (this.queue.length + busy >= this.options.size + this.options.queueSize) {
       return Promise.reject(new Error(`worker pool queue is full (queueSize ${this.options.queueSize}); submit at most workers + queueSize prompts at once`));
     }
     this.start();
