@@ -78,7 +78,7 @@ describe('prefstream generate', () => {
   it('throws UsageError for bad flags', async () => {
     const base = ['--model', GPT2, '--prompt', 'a'];
     await expect(generate.run(['--model', GPT2])).rejects.toThrow(/--prompt <s> is required/);
-    await expect(generate.run([...base, '--top-p', '0'])).rejects.toThrow(/--top-p must be a number/);
+    await expect(generate.run([...base, '--top-p', '0'])).rejects.toThrow(/--top-p must be a number > 0 and ≤ 1, got "0"/);
     await expect(generate.run([...base, '--n', '0'])).rejects.toThrow(/--n must be an integer ≥ 1, got "0"/);
     await expect(generate.run([...base, '--max-new-tokens', 'many'])).rejects.toThrow(/--max-new-tokens must be an integer/);
     await expect(generate.run([...base, '--temperature', '-1'])).rejects.toThrow(UsageError);

@@ -46,13 +46,20 @@ function parseFlags(argv: string[]) {
   }
 }
 
-/** A numeric flag, checked: `integer` rejects fractions, `min`/`max` bound it (inclusive). */
-function numberFlag(name: string, value: string | undefined, check: { integer?: boolean; min?: number; max?: number }): number | undefined {
+/** A numeric flag, checked: `integer` rejects fractions, `min`/`max` bound it (inclusive), `above` exclusively. */
+function numberFlag(name: string, value: string | undefined, check: { integer?: boolean; min?: number; above?: number; max?: number }): number | undefined {
   if (value === undefined) return undefined;
   const x = Number(value);
-  const ok = value.trim() !== '' && Number.isFinite(x) && (!check.integer || Number.isInteger(x)) && (check.min === undefined || x >= check.min) && (check.max === undefined || x <= check.max);
+  const ok =
+    value.trim() !== '' &&
+    Number.isFinite(x) &&
+    (!check.integer || Number.isInteger(x)) &&
+    (check.min === undefined || x >= check.min) &&
+    (check.above === undefined || x > check.above) &&
+    (check.max === undefined || x <= check.max);
   if (!ok) {
-    const range = [check.min !== undefined && `≥ ${check.min}`, check.max !== undefined && `≤ ${check.max}`].filter(Boolean).join(' and ');
+    const bounds = [check.min !== undefined && `≥ ${check.min}`, check.above !== undefined && `> ${check.above}`, check.max !== undefined && `≤ ${check.max}`];
+    const range = bounds.filter(Boolean).join(' and ');
     throw new UsageError(`--${name} must be ${check.integer ? 'an integer' : 'a number'}${range ? ` ${range}` : ''}, got "${value}"`);
   }
   return x;
@@ -67,7 +74,7 @@ export function generateOptionsFromFlags(flags: ReturnType<typeof parseFlags>): 
   };
   const temperature = numberFlag('temperature', flags.temperature, { min: 0 });
   const topK = numberFlag('top-k', flags['top-k'], { integer: true, min: 0 });
-  const topP = numberFlag('top-p', flags['top-p'], { min: Number.MIN_VALUE, max: 1 });
+  const topP = numberFlag('top-p', flags['top-p'], { above: 0, max: 1 });
   if (temperature !== undefined) options.temperature = temperature;
   if (topK !== undefined) options.topK = topK;
   if (topP !== undefined) options.topP = topP;
