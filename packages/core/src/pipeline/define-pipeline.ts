@@ -18,7 +18,12 @@ export interface ParsedStage {
   readonly options: unknown;
 }
 
-/** How stages are named in errors: `tokenize (#1)`. */
+/**
+ * How stages are named in errors and `StageError.stage`.
+ *
+ * @example
+ * stageLabel(1, 'tokenize'); // 'tokenize (#1)'
+ */
 export function stageLabel(index: number, kind: string): string {
   return `${kind} (#${index})`;
 }

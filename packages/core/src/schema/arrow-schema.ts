@@ -10,7 +10,12 @@ import { COLUMN_TYPES, type ColumnName } from './columns.js';
 /** Columns as names of known columns, or as an explicit name → type map. */
 export type ColumnList = readonly string[] | Readonly<Record<string, DataType>>;
 
-/** True when `name` is a column of DESIGN §3. */
+/**
+ * True when `name` is a column of DESIGN §3.
+ *
+ * @example
+ * isKnownColumn('chosen_reward'); // true
+ */
 export function isKnownColumn(name: string): name is ColumnName {
   return Object.hasOwn(COLUMN_TYPES, name);
 }

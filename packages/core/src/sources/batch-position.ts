@@ -17,7 +17,12 @@ export interface BatchPosition {
   readonly endRow: number;
 }
 
-/** Records the position on `batch` (mutates its schema metadata; call on fresh batches only). */
+/**
+ * Records the position on `batch` (mutates its schema metadata; call on fresh batches only).
+ *
+ * @example
+ * batchPosition(setBatchPosition(makeBatch({ prompt: utf8Vector(['q']) }), 'mem', 10)); // { source: 'mem', startRow: 10, endRow: 11 }
+ */
 export function setBatchPosition(batch: RecordBatch, source: string, startRow: number): RecordBatch {
   batch.schema.metadata.set(SOURCE, source);
   batch.schema.metadata.set(START_ROW, String(startRow));

@@ -22,7 +22,12 @@ export const DATASET_READERS: Readonly<Record<string, DatasetReader>> = {
   '.feather': readArrowIpc,
 };
 
-/** The extension `path` is dispatched on, or a ConfigError listing the known ones. */
+/**
+ * The extension `path` is dispatched on (the longest match), or a ConfigError listing the known ones.
+ *
+ * @example
+ * datasetExtension('data/pairs.PARQUET', Object.keys(DATASET_READERS), 'readDataset'); // '.parquet'
+ */
 export function datasetExtension(path: string, known: readonly string[], what: string): string {
   const lower = path.toLowerCase();
   const match = known.filter((ext) => lower.endsWith(ext)).sort((a, b) => b.length - a.length)[0];

@@ -39,7 +39,12 @@ export interface ResolvedSourceOptions {
   readonly maxGroupRows: number;
 }
 
-/** Parses `options` (errors name `where`) and fills the batching defaults. */
+/**
+ * Parses `options` (errors name `where`) and fills the batching defaults.
+ *
+ * @example
+ * resolveSourceOptions({ batchBytes: 1 << 20 }, 'readJsonl(x.jsonl)').batchRows; // Infinity: cut by bytes only
+ */
 export function resolveSourceOptions(options: SourceOptions | undefined, where: string): ResolvedSourceOptions {
   const parsed = parseConfig(SourceOptionsSchema, options ?? {}, where);
   const columns = parsed.columns === undefined ? undefined : resolveColumnTypes(parsed.columns, where);
