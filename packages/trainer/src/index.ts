@@ -13,3 +13,6 @@ export * from './optim/named-optimizers.js';
 export * from './optim/optimizer.js';
 export * from './optim/optimizer-state.js';
 export * from './stages/apply-updates.js';
+export * from './checkpoint/trainer-state.js';
+export * from './checkpoint/save-checkpoint.js';
+export * from './checkpoint/load-latest-checkpoint.js';
