@@ -1,7 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../backend/tf.js';
-import { registerWasmKernels } from './register-wasm-kernels.js';
+import { registerWasmKernels, stockWasmKernel } from './register-wasm-kernels.js';
+import { batchMatMulWasmConfig, MIN_ROUTED_WORK } from './batch-mat-mul-wasm.js';
 import { maxAbsDiff, onCpuAndWasm } from './internal/compare-backends.js';
 import { createRng } from '../rng/rng.js';
 
@@ -11,14 +12,33 @@ function randomTensor(shape: number[], seed: number): tf.Tensor {
   return tf.tensor(Float32Array.from({ length: n }, () => rng.normal()), shape);
 }
 
+/** Registers the replacement with `minRoutedWork`, so small test shapes take the routed paths. */
+function useReplacement(minRoutedWork: number): void {
+  tf.unregisterKernel('BatchMatMul', 'wasm');
+  tf.registerKernel(batchMatMulWasmConfig(stockWasmKernel('BatchMatMul')!, { minRoutedWork }));
+}
+
 describe('BatchMatMul on wasm (fast-path replacement)', () => {
   beforeAll(async () => {
     registerWasmKernels();
     await tf.setBackend('wasm');
+    useReplacement(0);
+  });
+  afterAll(() => {
+    useReplacement(MIN_ROUTED_WORK);
   });
 
-  it('is the registered wasm kernel', () => {
-    expect(tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc.name).toBe('kernelFunc');
+  it('with the default threshold, attention-sized products are routed and match cpu', async () => {
+    useReplacement(MIN_ROUTED_WORK);
+    try {
+      // (2, 2, 64, 32)·(2, 2, 64, 32)ᵀ: M·K·N = 131072 per product ≥ MIN_ROUTED_WORK.
+      const r = await onCpuAndWasm(() => tf.matMul(randomTensor([2, 2, 64, 32], 8), randomTensor([2, 2, 64, 32], 9), false, true));
+      expect(maxAbsDiff(r.wasm.values, r.cpu.values)).toBeLessThan(1e-3);
+      const small = await onCpuAndWasm(() => tf.matMul(randomTensor([2, 5, 3], 8), randomTensor([2, 4, 3], 9), false, true));
+      expect(maxAbsDiff(small.wasm.values, small.cpu.values)).toBeLessThan(1e-4);
+    } finally {
+      useReplacement(0);
+    }
   });
 
   // [a shape, b shape, transposeA, transposeB]: every routing of the kernel — stock fast path,
@@ -58,6 +78,33 @@ describe('BatchMatMul on wasm (fast-path replacement)', () => {
     expect(r.wasm.shape).toEqual(r.cpu.shape);
     // float32 sums of up to 260 products in different orders: relative error ~1e-6 per term.
     expect(maxAbsDiff(r.wasm.values, r.cpu.values)).toBeLessThan(1e-3);
+  });
+
+  it('routes by work: the stock kernel sees per-batch 2-D products, a folded product, or the original', async () => {
+    await tf.setBackend('wasm');
+    const stock = stockWasmKernel('BatchMatMul')!;
+    const seen: string[] = [];
+    const spy = { ...stock, kernelFunc: ((args: { inputs: { a: tf.TensorInfo; b: tf.TensorInfo }; attrs: { transposeA: boolean; transposeB: boolean } }) => {
+      seen.push(`${args.inputs.a.shape}|${args.inputs.b.shape}|${args.attrs.transposeA}|${args.attrs.transposeB}`);
+      return stock.kernelFunc(args as never);
+    }) as unknown as tf.KernelFunc };
+    tf.unregisterKernel('BatchMatMul', 'wasm');
+    tf.registerKernel(batchMatMulWasmConfig(spy));
+    try {
+      tf.tidy(() => {
+        tf.matMul(tf.ones([2, 64, 32]), tf.ones([2, 64, 32]), false, true); // loop: 2 products
+        tf.matMul(tf.ones([4, 32, 64]), tf.ones([64, 48])); // fold: one (128, 64)·(64, 48)
+        tf.matMul(tf.ones([2, 5, 3]), tf.ones([2, 4, 3]), false, true); // too small: stock
+      });
+    } finally {
+      useReplacement(0);
+    }
+    expect(seen).toEqual([
+      '1,64,32|1,32,64|false|false',
+      '1,64,32|1,32,64|false|false',
+      '1,128,64|1,64,48|false|false',
+      '2,5,3|2,4,3|false|true',
+    ]);
   });
 
   it('gradients of a batched, transposed product match cpu', async () => {

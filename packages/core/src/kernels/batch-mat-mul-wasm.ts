@@ -14,6 +14,19 @@ import type { BatchMatMulAttrs, KernelConfig, KernelFunc, TensorInfo } from '@te
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { broadcastIndex, copyFloats, freeTemps, matMulOperands, view } from './internal/wasm-layout.js';
 
+/**
+ * Smallest M·K·N of one XNNPACK call worth routing: below it the stock loop wins or ties, because
+ * of per-call costs (weight packing, copies, a kernel call per batch). Measured on wasm with
+ * (16, T, dh) products: M·K·N = 4K–16K 0.3–1.4×, 32K 0.9–3×, 64K 2.3–4×, 256K 2–18×.
+ */
+export const MIN_ROUTED_WORK = 1 << 16;
+
+/** Options of {@link batchMatMulWasmConfig}. */
+export interface BatchMatMulWasmOptions {
+  /** Products with less M·K·N per XNNPACK call stay on the stock kernel (default {@link MIN_ROUTED_WORK}). */
+  minRoutedWork?: number;
+}
+
 type MatMulArgs = { inputs: { a?: TensorInfo; b?: TensorInfo }; backend: BackendWasm; attrs: BatchMatMulAttrs };
 
 const sizeOf = (shape: readonly number[]) => shape.reduce((x, y) => x * y, 1);
@@ -28,17 +41,29 @@ function product2d(stock: KernelFunc, backend: BackendWasm, a: TensorInfo, b: Te
   return stock({ inputs: { a, b }, backend, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
 }
 
+/** M·K·N of each XNNPACK call the routed path would make: one folded product, or one per batch. */
+function routedWork(a: TensorInfo, b: TensorInfo, attrs: BatchMatMulAttrs): number {
+  const [a0, a1] = a.shape.slice(-2) as [number, number];
+  const [b0, b1] = b.shape.slice(-2) as [number, number];
+  const [m, k] = attrs.transposeA ? [a1, a0] : [a0, a1];
+  const n = attrs.transposeB ? b0 : b1;
+  const folded = sizeOf(b.shape.slice(0, -2)) === 1 ? sizeOf(a.shape.slice(0, -2)) : 1;
+  return folded * m * k * n;
+}
+
 /**
  * Builds the replacement around the stock kernel it delegates to.
  * @param stock the wasm backend's own BatchMatMul registration
+ * @example tf.registerKernel(batchMatMulWasmConfig(stock, { minRoutedWork: 0 })) // route everything (tests)
  */
-export function batchMatMulWasmConfig(stock: KernelConfig): KernelConfig {
+export function batchMatMulWasmConfig(stock: KernelConfig, options: BatchMatMulWasmOptions = {}): KernelConfig {
   const stockFunc = stock.kernelFunc;
+  const minWork = options.minRoutedWork ?? MIN_ROUTED_WORK;
   const kernelFunc = (args: MatMulArgs): TensorInfo => {
     const { inputs, backend, attrs } = args;
     const { a, b } = inputs;
     // Non-float32 inputs and the already-fast case: the stock kernel (and its error messages).
-    if (!a || !b || a.dtype !== 'float32' || b.dtype !== 'float32' || stockIsFast(a, b, attrs)) {
+    if (!a || !b || a.dtype !== 'float32' || b.dtype !== 'float32' || stockIsFast(a, b, attrs) || a.shape.length < 2 || b.shape.length < 2 || routedWork(a, b, attrs) < minWork) {
       return stockFunc(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
     }
     const ops = matMulOperands(backend, a, b, attrs.transposeA, attrs.transposeB, 'BatchMatMul (wasm)');

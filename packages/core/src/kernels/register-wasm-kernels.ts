@@ -15,7 +15,7 @@ export const WASM_MISSING_KERNELS: readonly KernelConfig[] = [unsortedSegmentSum
  * registration (the replacement delegates to it). Kept only where the bench showed a gain.
  */
 export const WASM_REPLACED_KERNELS: Readonly<Record<string, (stock: KernelConfig) => KernelConfig>> = {
-  BatchMatMul: batchMatMulWasmConfig,
+  BatchMatMul: (stock) => batchMatMulWasmConfig(stock),
 };
 
 /** Replacement configs this module registered, to stay idempotent. */
