@@ -11,7 +11,7 @@ import { scoreAll, testContext, textBatch } from '../test-support/context.js';
  */
 let server: Server;
 let baseUrl = '';
-const seen = { requests: 0, flaky: 0, bodies: [] as Record<string, unknown>[] };
+const seen = { requests: 0, flaky: 0, bodies: [] as Record<string, unknown>[], inFlight: 0, peak: 0 };
 
 function answer(content: string): { status: number; text?: string } {
   const compare = /Response A: (.*)\n\nResponse B: (.*)$/s.exec(content);
@@ -31,11 +31,16 @@ beforeAll(async () => {
     req.on('data', (c) => (raw += c));
     req.on('end', () => {
       seen.requests++;
+      seen.peak = Math.max(seen.peak, ++seen.inFlight);
       const body = JSON.parse(raw) as { messages: { content: string }[] } & Record<string, unknown>;
       seen.bodies.push(body);
       const a = answer(body.messages[0]!.content);
-      res.writeHead(a.status, { 'content-type': 'application/json' });
-      res.end(a.status === 200 ? JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: a.text } }] }) : '{"error":{"message":"overloaded"}}');
+      // Answer a little later so concurrent requests overlap.
+      setTimeout(() => {
+        seen.inFlight--;
+        res.writeHead(a.status, { 'content-type': 'application/json' });
+        res.end(a.status === 200 ? JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: a.text } }] }) : '{"error":{"message":"overloaded"}}');
+      }, 25);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -63,6 +68,16 @@ describe('remote-judge reward kind', () => {
       /remote judge failed for prompt_id "talkative" \(row 1\): malformed judge answer "I would rate this a 7 out of 10\.": expected only a number from 1 to 10 \(gave up after 2 attempts\)/,
     );
     expect(seen.requests - before).toBe(3); // 1 for "fine", 2 attempts for "chatty"
+  });
+
+  it('keeps at most `concurrency` requests in flight', async () => {
+    const n = 9;
+    const rows = textBatch({ prompt_id: Array.from({ length: n }, (_, i) => `c${i}`), prompt: Array(n).fill('x'), completion: Array.from({ length: n }, (_, i) => 'z'.repeat(i + 1)) });
+    seen.peak = 0;
+    const [out] = await scoreAll(judge({ concurrency: 3 }), testContext(), [rows]);
+    expect(Array.from(readFloat32(out!, 'reward'))).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+    expect(seen.peak).toBeLessThanOrEqual(3);
+    expect(seen.peak).toBeGreaterThanOrEqual(2); // requests did overlap
   });
 
   it('rejects a score outside the range', async () => {
