@@ -6,3 +6,4 @@ export * from './preference-loss.js';
 export * from './read-metrics.js';
 export * from './bradley-terry-loss.js';
 export * from './weighted-nll.js';
+export * from './reference-logps.js';

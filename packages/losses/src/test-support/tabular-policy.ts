@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import { tf, type Tensor1D, type Tensor2D, type Variable } from '@prefstream/core';
 import type { LogProbModel, PackedBatch, SequenceLogps } from '@prefstream/model';
 
+let nextId = 0;
+
 export interface TabularPolicyOptions {
   arms: number;
   contexts?: number;
@@ -23,6 +25,8 @@ export class TabularPolicy implements LogProbModel {
   readonly contexts: number;
   /** (P, K) float32 logits θ. @owns — call {@link dispose}. */
   readonly logits: Variable;
+  /** Stable (checkpoint) name of the logits, the key in {@link trainableVariables}. */
+  readonly name: string;
   /** Number of `sequenceLogps` calls (lets cache tests count model work). */
   calls = 0;
 
@@ -31,9 +35,11 @@ export class TabularPolicy implements LogProbModel {
     this.contexts = options.contexts ?? 1;
     const init = options.logits ?? new Array<number>(this.arms * this.contexts).fill(0);
     if (init.length !== this.arms * this.contexts) throw new Error(`TabularPolicy: ${init.length} logits for ${this.contexts}×${this.arms}`);
-    const name = options.name ?? 'tabular.logits';
+    this.name = options.name ?? 'tabular.logits';
+    // tfjs needs unique names among live variables; the stable name is the map key
+    const unique = `${this.name}#${nextId++}`;
     // tidy disposes the initial tensor; the variable keeps its own copy
-    this.logits = tf.tidy(() => tf.variable(tf.tensor2d(Array.from(init), [this.contexts, this.arms]), true, name));
+    this.logits = tf.tidy(() => tf.variable(tf.tensor2d(Array.from(init), [this.contexts, this.arms]), true, unique));
   }
 
   sequenceLogps(batch: PackedBatch): SequenceLogps {
@@ -67,7 +73,7 @@ export class TabularPolicy implements LogProbModel {
   }
 
   trainableVariables(): ReadonlyMap<string, Variable> {
-    return new Map([[this.logits.name, this.logits]]);
+    return new Map([[this.name, this.logits]]);
   }
 
   async fingerprint(): Promise<string> {
