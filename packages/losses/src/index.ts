@@ -7,3 +7,4 @@ export * from './read-metrics.js';
 export * from './bradley-terry-loss.js';
 export * from './weighted-nll.js';
 export * from './reference-logps.js';
+export * from './losses-stages.js';
