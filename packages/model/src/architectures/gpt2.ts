@@ -52,9 +52,12 @@ function decoder(c: ModelConfig, weight: WeightLookup): Decoder {
   function block(i: number, x: Tensor2D, inputs: DecoderInputs, B: number, T: number): Tensor2D {
     const h = `${P}h.${i}.`;
     const a = layerNorm(x, b(`${h}ln_1.weight`), b(`${h}ln_1.bias`), c.normEps); // (B·T, D)
-    const qkv = linear(a, W(`${h}attn.c_attn.weight`), b(`${h}attn.c_attn.bias`)); // (B·T, 3D)
-    const heads = tf.transpose(tf.reshape(qkv, [B, T, 3, H, hd]), [2, 0, 3, 1, 4]); // (3, B, H, T, hd)
-    const [q, k, v] = tf.unstack(heads) as [Tensor4D, Tensor4D, Tensor4D]; // each (B, H, T, hd)
+    // Split the fused c_attn weight (D, 3D), not its (B·T, 3D) output: the weight is the smaller
+    // tensor, and each projection then lands in head layout with one 4-D transpose.
+    const [wq, wk, wv] = tf.split(W(`${h}attn.c_attn.weight`), 3, 1) as [Tensor2D, Tensor2D, Tensor2D]; // each (D, D)
+    const [bq, bk, bv] = tf.split(b(`${h}attn.c_attn.bias`), 3) as [Tensor1D, Tensor1D, Tensor1D]; // each (D,)
+    const heads = (w: Tensor2D, bias: Tensor1D) => tf.transpose(tf.reshape(linear(a, w, bias), [B, T, H, hd]), [0, 2, 1, 3]) as Tensor4D; // (B, H, T, hd)
+    const [q, k, v] = [heads(wq, bq), heads(wk, bk), heads(wv, bv)];
     // GPT2Attention._attn: scores / √hd, and / (layer_idx + 1) with scale_attn_by_inverse_layer_idx.
     const scale = 1 / Math.sqrt(hd) / (c.scaleAttnByInverseLayerIdx ? i + 1 : 1);
     const cache = inputs.cache ? { cache: inputs.cache, layer: i } : undefined;

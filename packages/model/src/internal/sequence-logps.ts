@@ -4,6 +4,7 @@
  * rows that predict a completion token go through the (B·T, D)·(D, V) head and the log-softmax.
  */
 import { tf, type Tensor1D, type Tensor2D } from '@prefstream/core';
+import { labelLogProbs } from './label-log-probs.js';
 import { linear } from './linear.js';
 import type { PackedBatch, SequenceLogps } from '../policy.js';
 
@@ -56,11 +57,7 @@ export function sequenceLogps(
   } else {
     const picked = tf.gather(h, tf.tensor1d(rows, 'int32')); // (N, D)
     const logits = linear(picked, head()); // (N, V)
-    // oneHot in int32 then cast: tfjs-backend-wasm 4.22's OneHot writes int bits into a float32
-    // output when asked for dtype 'float32' (1 reads back as 1.4e-45).
-    const oneHot = tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), vocabSize), 'float32'); // (N, V)
-    const target = tf.sum(tf.mul(logits, oneHot), -1); // (N,)
-    const tokenLp = tf.sub(target, tf.logSumExp(logits, -1)); // (N,) log softmax at the label
+    const tokenLp = labelLogProbs(logits, tf.tensor1d(labels, 'int32')); // (N,) log softmax at the label
     flat = tf.gather(tf.concat([tf.zeros([1]), tokenLp]), tf.tensor1d(slot, 'int32')) as Tensor1D; // (B·T,)
   }
   const tokenLogps = tf.reshape(flat, [B, T]) as Tensor2D; // (B, T)
