@@ -70,7 +70,13 @@ export class PairwiseLanguageModel implements PairwisePreferenceModel {
     for (let start = 0; start < items.length; start += this.options.batchSize) {
       signal?.throwIfAborted();
       const chunk = items.slice(start, start + this.options.batchSize);
-      const pairs = await this.verdictLogits(chunk.map((item) => this.tokenizer.encode(renderPairwiseTemplate(this.options.template, item))));
+      let pairs: Float32Array;
+      try {
+        pairs = await this.verdictLogits(chunk.map((item) => this.tokenizer.encode(renderPairwiseTemplate(this.options.template, item))));
+      } catch (err) {
+        const ids = [...new Set(chunk.map((item) => `"${item.promptId ?? '?'}"`))].join(', ');
+        throw new Error(`pairwise judge failed on prompt_id ${ids}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      }
       chunk.forEach((_, i) => {
         out[start + i] = verdictProbability(pairs[2 * i]!, pairs[2 * i + 1]!);
       });

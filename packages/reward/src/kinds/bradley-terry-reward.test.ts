@@ -75,3 +75,13 @@ describe('bradley-terry reward kind', () => {
     await expect(scoreAll(kind, testContext({ rm }), [textBatch(rows)])).rejects.toThrow(/bradley-terry.*no resource named "tok"/);
   });
 });
+
+describe('bradley-terry reward kind errors', () => {
+  it('names the prompts of a failing forward pass', async () => {
+    // A tokenizer whose ids run past the model's 258-token vocabulary.
+    const wide = { ...byteTokenizer(), encode: (t: string) => Array.from(t, () => 999), padTokenId: 0, eosTokenId: 0 };
+    await expect(scoreAll(kind, testContext({ rm, tok: wide }), [textBatch(rows)])).rejects.toThrow(
+      /reward model failed on rows 0–1 \(prompt_id "a", "a"\): token id 999/,
+    );
+  });
+});

@@ -63,7 +63,14 @@ export const bradleyTerryReward = defineRewardKind({
           }
           // The whole text goes in as the "prompt": packSequences then truncates from the start.
           const packed = packSequences(ids, ids.map(() => []), { padSide: 'right', padTokenId, ...(options.maxLength ? { maxLength: options.maxLength } : {}) });
-          const r = tf.tidy(() => model.rewards(packed)); // (b,)
+          let r;
+          try {
+            r = tf.tidy(() => model.rewards(packed)); // (b,)
+          } catch (err) {
+            // e.g. a token id outside the model's vocabulary: say which rows were in the pass.
+            const ids = rows.promptIds.slice(start, end).map((id) => `"${id}"`).join(', ');
+            throw new Error(`reward model failed on rows ${start}–${end - 1} (prompt_id ${ids}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+          }
           try {
             rewards.set(await r.data(), start);
           } finally {
