@@ -15,8 +15,14 @@ import subprocess
 import sys
 import time
 
-import torch
-import torch.nn.functional as F
+# The bench machines are shared 2-core VMs with other jobs running: OpenMP's default busy-wait of
+# idle workers then steals the core the other worker needs (measured 2026-11-28 at load ~15: tiny
+# DPO 470 tok/s active vs 3,800 passive). Passive waiting must be chosen before libgomp loads
+# (at `import torch`); set OMP_WAIT_POLICY=ACTIVE explicitly to measure the default on a quiet machine.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gpt_model import GPT, completion_logps, generate  # noqa: E402
@@ -86,21 +92,27 @@ def run_config(name, quick):
         t0 = time.perf_counter()
         dpo_step(policy, reference, opt, chosen, rejected, mask)
         times.append(time.perf_counter() - t0)
-    step_s = statistics.median(times)
+    step_s, best_s = statistics.median(times), min(times)
     dpo_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB → MiB on Linux
     gen = {}
     new_tokens = 8 if quick else T // 2
     for batch in (1, 16):
         prompt = torch.randint(0, V, (batch, T // 4), generator=g)
         generate(policy, prompt, 4, g)  # warm-up
-        t0 = time.perf_counter()
-        generate(policy, prompt, new_tokens, g)
-        gen[f"batch{batch}"] = {"new_tokens_per_s": round(batch * new_tokens / (time.perf_counter() - t0), 1),
-                                "prompt_tokens": T // 4, "new_tokens": new_tokens}
+        runs = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            generate(policy, prompt, new_tokens, g)
+            runs.append(time.perf_counter() - t0)
+        gen[f"batch{batch}"] = {"new_tokens_per_s": round(batch * new_tokens / statistics.median(runs), 1),
+                                "new_tokens_per_s_best": round(batch * new_tokens / min(runs), 1),
+                                "prompt_tokens": T // 4, "new_tokens": new_tokens, "runs": 3}
     return {
+        "matmul_512_gflops": round(matmul_gflops(), 1),
         "config": c, "parameters": sum(p.numel() for p in policy.parameters()),
         "dpo_step": {"tokens_per_step": 2 * B * T, "median_step_s": round(step_s, 5),
                      "tokens_per_s": round(2 * B * T / step_s, 1), "steps_timed": steps,
+                     "best_step_s": round(best_s, 5), "tokens_per_s_best": round(2 * B * T / best_s, 1),
                      "peak_rss_mib": round(dpo_rss, 1)},
         "generate": gen,
         "peak_rss_mib_after_generate": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
@@ -120,7 +132,9 @@ def main(argv):
         "blas_loaded": None, "matmul_512_gflops": round(matmul_gflops(), 1),
         "definition": "tokens_per_s = 2·B·T / median step (chosen + rejected through the policy with grad; "
                       "the reference forward without grad, the loss, backward and AdamW are inside the step)",
-        "note": "shared 2-core machine, other jobs running: compare ratios within one run",
+        "note": "shared 2-core machine with other jobs running (see load_average_*): medians are inflated by "
+                "contention; *_best (fastest step / run) is the less disturbed figure",
+        "omp_env": {k: v for k, v in os.environ.items() if k.startswith("OMP_") or k.startswith("OPENBLAS_")},
         "load_average_before": [round(x, 2) for x in os.getloadavg()],
         "configs": {},
     }
