@@ -35,7 +35,16 @@ export const AdamWConfig = z.strictObject({
   ...adamMoments,
   weightDecay: z.number().min(0).default(0.01).describe('Decoupled weight decay λ (torch.optim.AdamW default 0.01).'),
   weightDecayExclude: z
-    .array(z.string())
+    .array(
+      z.string().refine((pattern) => {
+        try {
+          new RegExp(pattern);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'not a valid regular expression'),
+    )
     .default([])
     .describe('Regular expressions of parameter names that do not decay (e.g. "\\\\.bias$"); default: all decay, as torch.'),
 });

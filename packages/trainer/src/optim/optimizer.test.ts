@@ -58,6 +58,7 @@ describe('createOptimizer', () => {
     expect(OptimizerConfig.safeParse({ name: 'adam', weightDecay: 0.1 }).success).toBe(false); // adam has no decay: use adamw
     expect(OptimizerConfig.safeParse({ name: 'sgd', nesterov: true }).success).toBe(false);
     expect(OptimizerConfig.safeParse({ name: 'adamw', b2: 1 }).success).toBe(false);
+    expect(OptimizerConfig.safeParse({ name: 'adamw', weightDecayExclude: ['bias('] }).error?.issues[0]?.message).toBe('not a valid regular expression');
     const defaults = OptimizerConfig.parse({ name: 'adamw' });
     expect(defaults).toMatchObject({ learningRate: 1e-6, maxGradNorm: 1, weightDecay: 0.01, schedule: { kind: 'constant', warmupSteps: 0 } });
   });

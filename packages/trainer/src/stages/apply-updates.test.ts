@@ -110,11 +110,13 @@ describe('applyUpdates: non-finite steps', () => {
     const model = new BigramModel(V, 5);
     const fourThenGood = train(model, split(6, [8]), sgd, badAt(new Set([0, 1, 2, 3])));
     expect((await lastValueFrom(fourThenGood.rows$.pipe(toArray()))).map((r) => r.skipped_steps)).toEqual([4, 4]);
+    const before = tf.memory().numTensors;
     const five = train(model, split(6, [8]), sgd, badAt(new Set([1, 2, 3, 4, 5])));
     const error = await lastValueFrom(five.rows$.pipe(toArray())).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StageError);
     expect(error).toMatchObject({ stage: 'applyUpdates', batchIndex: 5 });
     expect((error as Error).message).toMatch(/5 optimizer steps in a row had a non-finite/);
+    expect(tf.memory().numTensors).toBe(before); // the erroring step freed its window and the optimizer
     model.dispose();
   });
 });
