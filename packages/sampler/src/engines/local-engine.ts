@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ConfigError, DataError } from '@prefstream/core';
-import type { TextGenerator, Tokenizer } from '@prefstream/model';
+import type { GenerateOptions, TextGenerator, Tokenizer } from '@prefstream/model';
 import { defineEngine } from './candidate-engine.js';
 import { toCandidates } from '../internal/to-candidates.js';
 
@@ -43,7 +43,8 @@ export const localEngine = defineEngine({
         if (request.promptIds) ids = Array.from(request.promptIds);
         else if (tokenizer && request.prompt !== undefined) ids = tokenizer.encode(request.prompt);
         else throw new DataError({ field: 'prompt_ids', message: `prompt "${request.promptId}" has no prompt_ids and no tokenizer resource "${options.tokenizer}" is given` });
-        const generations = await generator.generate([ids], {
+        // `tokenizer` is read by CausalLM.generate (completion text, stop strings); other generators ignore it.
+        const generateOptions: GenerateOptions & { tokenizer?: Tokenizer } = {
           maxNewTokens: params.maxNewTokens,
           temperature: params.temperature,
           topK: params.topK,
@@ -51,7 +52,9 @@ export const localEngine = defineEngine({
           n: params.n,
           ...(params.stop.length > 0 ? { stop: params.stop } : {}),
           seed,
-        });
+          ...(tokenizer ? { tokenizer } : {}),
+        };
+        const generations = await generator.generate([ids], generateOptions);
         return toCandidates(generations, params.n, request.promptId);
       },
       takeMetrics: () => ({}),
