@@ -1,8 +1,9 @@
 import path from 'node:path';
-import { initBackend } from '@prefstream/core';
+import { initBackend, tf } from '@prefstream/core';
+import { CausalLM } from '@prefstream/model';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UsageError } from './command.js';
-import { logprobs, type TokenLogprob } from './logprobs.js';
+import { logprobs, tokenLogprobs, type TokenLogprob } from './logprobs.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 const FIXTURES = path.join(ROOT, 'packages/model/fixtures');
@@ -56,6 +57,18 @@ describe('prefstream logprobs', () => {
     expect(result.sum).toBeCloseTo(rowSum, 9);
     expect(Math.abs(result.sum - reference)).toBeLessThan(1e-3);
     expect(result.sum).toBeLessThan(0);
+  });
+
+  it('tokenLogprobs disposes every tensor it creates', async () => {
+    const model = await CausalLM.load(GPT2);
+    try {
+      const before = tf.memory().numTensors;
+      const rows = await tokenLogprobs(model, [104, 105, 33], undefined);
+      expect(rows.map((r) => r.token)).toEqual([null, null, null]);
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      model.dispose();
+    }
   });
 
   it('encodes --text with the directory tokenizer and prints a table', async () => {
