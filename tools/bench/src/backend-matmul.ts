@@ -7,13 +7,14 @@
  *
  *   npx tsx --conditions=@prefstream/source tools/bench/src/backend-matmul.ts [--quick]
  *
- * Writes tools/bench/results/backend-matmul.json. Stock and replacement are timed in alternating
+ * Writes tools/bench/results/backend-matmul.json (backend-matmul.quick.json with --quick). Stock and replacement are timed in alternating
  * rounds within one run, so their ratio holds on a shared, noisy machine; absolute GFLOP/s do not.
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BACKEND_NAMES, loadBackend, stockWasmKernel, tf, type BackendName } from '@prefstream/core';
+import { BACKEND_NAMES, Rng, loadBackend, stockWasmKernel, tf, type BackendName, type Scalar } from '@prefstream/core';
+import { CausalLM, packSequences, parseModelConfig } from '@prefstream/model';
 
 const quick = process.argv.includes('--quick');
 const MIN_SECONDS = quick ? 0.05 : 0.8; // per timing round
@@ -140,26 +141,83 @@ async function main(): Promise<void> {
     }
   }
   const comparisons = await compareWasmKernels(loaded.includes('wasm'));
-  const out = { bench: 'backend-matmul', quick, date: new Date().toISOString(), node: process.version, peak, skipped, rows, comparisons };
+  const endToEnd = loaded.includes('wasm') ? compareTrainingStep() : undefined;
+  const out = { bench: 'backend-matmul', quick, date: new Date().toISOString(), node: process.version, peak, skipped, rows, comparisons, endToEnd };
   const here = dirname(fileURLToPath(import.meta.url));
-  const file = join(here, '..', 'results', 'backend-matmul.json');
+  // --quick keeps the full run's results: it only checks that the script works.
+  const file = join(here, '..', 'results', quick ? 'backend-matmul.quick.json' : 'backend-matmul.json');
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
   console.log(`skipped: ${skipped.map((s) => `${s.backend} (${s.reason})`).join('; ')}`);
   console.log(`wrote ${file}`);
 }
 
+function use(config: tf.KernelConfig): void {
+  tf.unregisterKernel('BatchMatMul', 'wasm');
+  tf.registerKernel(config);
+}
+
+function wasmKernels(): { stock: tf.KernelConfig; replacement: tf.KernelConfig } {
+  const replacement = tf.getKernel('BatchMatMul', 'wasm');
+  const stock = stockWasmKernel('BatchMatMul');
+  if (!replacement || !stock) throw new Error('wasm BatchMatMul replacement is not registered');
+  return { stock, replacement };
+}
+
+/**
+ * End to end: forward + backward (summed completion log-probs, gradients of every weight) of a
+ * GPT-2-style model from @prefstream/model, stock vs replacement in alternating rounds.
+ */
+function compareTrainingStep() {
+  const c = quick ? { vocab: 256, d: 64, layers: 2, heads: 2, T: 32, B: 4 } : { vocab: 512, d: 128, layers: 4, heads: 4, T: 128, B: 8 };
+  const config = parseModelConfig({ model_type: 'gpt2', vocab_size: c.vocab, n_embd: c.d, n_layer: c.layers, n_head: c.heads, n_positions: c.T });
+  const model = CausalLM.random(config, 0);
+  const vars = [...model.trainableVariables().values()];
+  const rng = new Rng(1);
+  const rows = Array.from({ length: c.B }, () => Array.from({ length: c.T }, () => rng.int(c.vocab)));
+  const batch = packSequences(rows.map((r) => r.slice(0, c.T / 2)), rows.map((r) => r.slice(c.T / 2)), { padSide: 'right', padTokenId: 0 });
+  const step = () => {
+    const t0 = performance.now();
+    tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => tf.neg(tf.mean(model.sequenceLogps(batch).logps)) as Scalar, vars);
+      value.dataSync();
+      tf.dispose(Object.values(grads));
+    });
+    return performance.now() - t0;
+  };
+  const { stock, replacement } = wasmKernels();
+  const ms = { stock: [] as number[], prefstream: [] as number[] };
+  try {
+    for (let round = 0; round < ROUNDS + 1; round++) {
+      use(stock);
+      const s = step();
+      use(replacement);
+      const f = step();
+      if (round > 0) { // round 0 warms both up
+        ms.stock.push(s);
+        ms.prefstream.push(f);
+      }
+    }
+  } finally {
+    use(replacement);
+    model.dispose();
+  }
+  const tokens = c.B * c.T;
+  const result = {
+    config: c,
+    stockTokensPerS: tokens / (median(ms.stock) / 1000),
+    prefstreamTokensPerS: tokens / (median(ms.prefstream) / 1000),
+    speedup: median(ms.stock) / median(ms.prefstream),
+  };
+  console.log(`wasm     GPT-2 fwd+bwd ${JSON.stringify(c)}: stock ${result.stockTokensPerS.toFixed(0)} tok/s, prefstream ${result.prefstreamTokensPerS.toFixed(0)} tok/s  ×${result.speedup.toFixed(1)}`);
+  return result;
+}
+
 /** Stock wasm BatchMatMul vs the replacement, in alternating rounds; medians and their ratio. */
 async function compareWasmKernels(haveWasm: boolean) {
   if (!haveWasm) return [];
   await tf.setBackend('wasm');
-  const replacement = tf.getKernel('BatchMatMul', 'wasm');
-  const stock = stockWasmKernel('BatchMatMul');
-  if (!replacement || !stock) throw new Error('wasm BatchMatMul replacement is not registered');
-  const use = (config: typeof stock) => {
-    tf.unregisterKernel('BatchMatMul', 'wasm');
-    tf.registerKernel(config);
-  };
+  const { stock, replacement } = wasmKernels();
   const results = [];
   try {
     for (const c of variants) {
