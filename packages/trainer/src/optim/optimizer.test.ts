@@ -37,14 +37,22 @@ describe('createOptimizer', () => {
     });
   }
 
-  it('names the variable when gradients do not match', () => {
+  it('names the variable when gradients do not match, and leaves variables without a gradient alone', () => {
     const vars = params();
     const opt = createOptimizer({ name: 'sgd' }, vars);
     const w = tf.zeros([2, 2]), b = tf.zeros([2]), bad = tf.zeros([3]);
-    expect(() => opt.apply({ w })).toThrow(/no gradient for variable "b"/);
+    expect(() => opt.apply({})).toThrow(/no gradients/);
     expect(() => opt.apply({ w, b: bad })).toThrow(/gradient "b" has shape \[3\], variable has \[2\]/);
     expect(() => opt.apply({ w, b, extra: b })).toThrow(/"extra" matches no trainable variable/);
     expect(opt.step).toBe(0);
+    // A variable the loss does not reach has no gradient and is left alone (torch: .grad is None).
+    const decaying = createOptimizer({ name: 'adamw', learningRate: 0.1, weightDecay: 0.5 }, vars);
+    const bBefore = Array.from(vars.get('b')!.dataSync());
+    const wBefore = Array.from(vars.get('w')!.dataSync());
+    decaying.apply({ w }); // zero gradient for w: only decay moves it
+    expect(Array.from(vars.get('b')!.dataSync())).toEqual(bBefore);
+    expect(Array.from(vars.get('w')!.dataSync())).not.toEqual(wBefore);
+    decaying.dispose();
     tf.dispose([w, b, bad]);
     opt.dispose();
     expect(() => opt.apply({})).toThrow(/after dispose/);

@@ -27,8 +27,11 @@ export interface Optimizer {
   /** Updates applied so far (0 before the first). Set by `restoreOptimizerState`. */
   step: number;
   /**
-   * One update: `p ← p + transform(grads)` for every variable, then `step += 1`.
-   * @borrows `grads` (one tensor per variable name, same shapes; the caller disposes them).
+   * One update: `p ← p + transform(grads)` for every variable in `grads`, then `step += 1`.
+   * A variable without a gradient (the loss does not reach it; `tf.variableGrads` omits it) is left
+   * untouched — no update, no decay — as torch optimizers skip parameters whose `.grad` is None;
+   * unlike torch's per-parameter step, the Adam bias correction uses the shared `step`.
+   * @borrows `grads` (variable name → tensor of the variable's shape; the caller disposes them).
    */
   apply(grads: NamedTensorMap): StepReport;
   /** Frees the state; the model's variables are untouched. */
@@ -68,7 +71,10 @@ export function createOptimizer(config: OptimizerConfigInput, variables: Readonl
       const learningRate = schedule(optimizer.step);
       const stats = tf.tidy(() => {
         const result = transform.update(grads, state, params, optimizer.step);
-        for (const [name, variable] of variables) variable.assign(tf.add(variable, result.updates[name]!));
+        for (const name of Object.keys(grads)) {
+          const variable = variables.get(name)!;
+          variable.assign(tf.add(variable, result.updates[name]!));
+        }
         return result.stats;
       });
       const read: Record<string, number> = {};
@@ -86,14 +92,13 @@ export function createOptimizer(config: OptimizerConfigInput, variables: Readonl
 }
 
 function checkGrads(grads: NamedTensorMap, variables: ReadonlyMap<string, Variable>): void {
-  for (const [name, variable] of variables) {
-    const g = grads[name];
-    if (!g) throw new Error(`optimizer: no gradient for variable "${name}" (gradients: ${Object.keys(grads).join(', ') || 'none'})`);
-    if (!tf.util.arraysEqual(g.shape, variable.shape)) {
-      throw new Error(`optimizer: gradient "${name}" has shape [${g.shape}], variable has [${variable.shape}]`);
+  const names = Object.keys(grads);
+  if (names.length === 0) throw new Error('optimizer: no gradients');
+  for (const name of names) {
+    const variable = variables.get(name);
+    if (!variable) throw new Error(`optimizer: gradient "${name}" matches no trainable variable`);
+    if (!tf.util.arraysEqual(grads[name]!.shape, variable.shape)) {
+      throw new Error(`optimizer: gradient "${name}" has shape [${grads[name]!.shape}], variable has [${variable.shape}]`);
     }
-  }
-  for (const name of Object.keys(grads)) {
-    if (!variables.has(name)) throw new Error(`optimizer: gradient "${name}" matches no trainable variable`);
   }
 }

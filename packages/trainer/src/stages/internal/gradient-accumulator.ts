@@ -40,21 +40,19 @@ export class GradientAccumulator {
     if (!(Number.isInteger(n) && n > 0)) throw new Error(`gradient batch has rows = ${n}; expected a positive integer (the weight of its mean loss)`);
     const names = Object.keys(item.gradients);
     if (names.length === 0) throw new Error('gradient batch has no gradients');
-    if (this.sums) {
-      const expected = Object.keys(this.sums);
-      const differ = names.length !== expected.length || names.some((name) => !(name in this.sums!));
-      if (differ) throw new Error(`gradient names changed within an accumulation window: [${names.join(', ')}] vs [${expected.join(', ')}]`);
-    }
     const previous = this.sums;
     this.sums = tf.tidy(() => {
-      const out: NamedTensorMap = {};
+      // A variable missing from one micro-batch (the loss did not reach it) contributes zero there.
+      const out: NamedTensorMap = previous ? { ...previous } : {};
       for (const name of names) {
         const weighted = tf.mul(item.gradients[name]!, n);
-        out[name] = previous ? tf.add(previous[name]!, weighted) : weighted;
+        const before = previous?.[name];
+        out[name] = before ? tf.add(before, weighted) : weighted;
       }
       return out;
     });
-    if (previous) tf.dispose(previous);
+    // Free the sums that were replaced; the carried-over ones are in the new map.
+    if (previous) for (const name of names) if (previous[name]) previous[name].dispose();
     this.rows += n;
     this.tokens += item.tokens;
     if (Number.isFinite(item.loss)) this.lossSum += n * item.loss;
