@@ -32,7 +32,8 @@ const OPTIONS = { beta: 0.3, gamma: 0.2, labelSmoothing: 0.05, lambda: 0.5 };
 
 function lossAndGrads(type: (typeof LOSS_TYPES)[number]): number[] {
   return tf.tidy(() => {
-    const base = toInputs(VALUES);
+    const { preference, ...rest } = VALUES;
+    const base = toInputs(LOSS_REGISTRY[type].optional.includes('preference') ? { ...rest, preference } : rest);
     const names = (['chosenLogps', 'rejectedLogps'] as const).filter((n) => LOSS_REGISTRY[type].requires(PreferenceLossOptions.parse(OPTIONS)).includes(n));
     const { value, grads } = tf.valueAndGrads((...xs: Tensor[]) => {
       const inputs = { ...base };

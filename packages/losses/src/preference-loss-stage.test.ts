@@ -133,5 +133,6 @@ describe('preferenceLoss stage', () => {
     expect(() => run({ loss: 'sigmoid' }, [], {})).toThrow(ConfigError);
     expect(() => run({ loss: 'sigmoid' }, [], {})).toThrow(/no resource named "policy"/);
     expect(() => preferenceLoss.options.parse({ loss: 'dpo' })).toThrow();
+    expect(() => run({ loss: 'hinge', softLabels: true }, [])).toThrow(/softLabels: loss "hinge" does not use soft labels/);
   });
 });

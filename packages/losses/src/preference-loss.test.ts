@@ -115,7 +115,7 @@ describe('soft labels', () => {
 });
 
 /** Inputs for the per-type checks: B = 3, away from every hinge kink. */
-const SMALL: InputValues = {
+const SMALL_ALL: InputValues = {
   chosenLogps: [-3.2, -1.1, -4.0],
   rejectedLogps: [-2.5, -3.7, -4.4],
   refChosenLogps: [-3.0, -1.6, -3.5],
@@ -127,10 +127,12 @@ const SMALL: InputValues = {
   refTargetLogps: [-2.0, -6.0, -1.5],
   preference: [0.8, 0.6, 0.3],
 };
+const { preference: _unused, ...withoutPreference } = SMALL_ALL;
 const OPTIONS: PreferenceLossOptionsInput = { beta: 0.5, gamma: 0.4, labelSmoothing: 0.1, delta: 0.5, lambda: 0.5 };
 const DIFFERENTIABLE: PreferenceInputName[] = ['chosenLogps', 'rejectedLogps', 'refChosenLogps', 'refRejectedLogps', 'refTargetLogps'];
 
 describe.each(LOSS_TYPES)('loss type %s', (type) => {
+  const SMALL: InputValues = LOSS_REGISTRY[type].optional.includes('preference') ? SMALL_ALL : withoutPreference;
   const needed = LOSS_REGISTRY[type].requires(PreferenceLossOptions.parse(OPTIONS));
   /** Wraps a function of (B,) tensors for tf.grads, whose signature is over Tensor. */
   const over = (f: (...xs: Tensor1D[]) => Tensor) => (...xs: Tensor[]) => f(...(xs as Tensor1D[]));
@@ -211,6 +213,9 @@ describe('configuration errors', () => {
   it('rejects weights that do not match the types, and unknown options', () => {
     expect(() => tf.tidy(() => void preferenceLoss(['sigmoid', 'sft'], toInputs(T1), { weights: [1] }))).toThrow(/1 weights for 2 loss types/);
     expect(() => tf.tidy(() => void preferenceLoss('sigmoid', toInputs(T1), { betta: 1 } as never))).toThrow(/betta/);
+  });
+  it('rejects a soft label for a pairwise loss that would ignore it', () => {
+    expect(() => tf.tidy(() => void preferenceLoss('hinge', toInputs({ ...T1, preference: [0.7] })))).toThrow(/loss "hinge", field "preference".*types that do: sigmoid, ipo/);
   });
   it('rejects inputs of different lengths, naming the input', () => {
     expect(() => tf.tidy(() => void preferenceLoss('sigmoid', toInputs({ ...T1, rejectedLogps: [1, 2] })))).toThrow(/rejectedLogps.*2 rows/);

@@ -37,7 +37,14 @@ export function requiredInputs(types: readonly LossType[], options: PreferenceLo
 
 function checkInputs(types: readonly LossType[], inputs: PreferenceInputs, options: PreferenceLossOptions): void {
   for (const t of types) {
-    for (const name of LOSS_REGISTRY[t].requires(options)) if (inputs[name] === undefined) throw missingInput(t, name);
+    const definition = LOSS_REGISTRY[t];
+    const needed = definition.requires(options);
+    for (const name of needed) if (inputs[name] === undefined) throw missingInput(t, name);
+    // a soft label given to a pairwise loss that would ignore it is a configuration mistake
+    if (inputs.preference !== undefined && needed.includes('rejectedLogps') && !definition.optional.includes('preference')) {
+      const supported = LOSS_TYPES.filter((x) => LOSS_REGISTRY[x].optional.includes('preference'));
+      throw new DataError({ file: `loss "${t}"`, field: 'preference', message: `this loss does not use soft labels (loss types that do: ${supported.join(', ')})` });
+    }
   }
   let size: number | undefined;
   for (const [name, tensor] of Object.entries(inputs)) {

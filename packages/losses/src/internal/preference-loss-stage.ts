@@ -3,11 +3,11 @@
  * WITH gradient, the loss over them and the ref_* / reward / label columns, and one
  * {@link GradientBatch} per input batch for the update stage.
  */
-import { COLUMNS, defineStage, readTokenLists, tf, type Batch, type GradientBatch, type NamedTensorMap, type Scalar, type StageContext, type Tensor1D } from '@prefstream/core';
+import { COLUMNS, ConfigError, defineStage, readTokenLists, tf, type Batch, type GradientBatch, type NamedTensorMap, type Scalar, type StageContext, type Tensor1D } from '@prefstream/core';
 import { packSequences, type LogProbModel } from '@prefstream/model';
 import { concatMap, Observable, type OperatorFunction } from 'rxjs';
 import { z } from 'zod';
-import { LOSS_TYPES, type LossType } from '../loss-registry.js';
+import { LOSS_REGISTRY, LOSS_TYPES, type LossType } from '../loss-registry.js';
 import type { PreferenceInputName, PreferenceInputs } from '../preference-inputs.js';
 import { PreferenceLossOptions } from '../preference-loss-options.js';
 import { readMetrics } from '../read-metrics.js';
@@ -106,7 +106,13 @@ export const preferenceLossStage = defineStage({
   },
   produces: () => [],
   create: (o, ctx: StageContext): OperatorFunction<unknown, GradientBatch> => {
-    typesOf(o); // config errors at build time
+    // config errors at build time
+    for (const t of typesOf(o)) {
+      const definition = LOSS_REGISTRY[t];
+      if (o.softLabels && definition.requires(lossOptionsOf(o)).includes('rejectedLogps') && !definition.optional.includes('preference')) {
+        throw new ConfigError(`stage ${STAGE}`, `softLabels: loss "${t}" does not use soft labels`);
+      }
+    }
     const policy = logProbModelResource(ctx, o.policy, STAGE, 'policy');
     // Computed and emitted synchronously inside the inner subscription: no window in which an
     // unsubscribed consumer could drop a GradientBatch (and leak its gradients).
