@@ -13,6 +13,7 @@ import { listCheckpointDirs } from './internal/checkpoint-dirs.js';
 import { fromRawTensor } from './internal/raw-tensors.js';
 import { CHECKPOINT_FILES, TrainerState } from './trainer-state.js';
 
+/** A complete checkpoint found on disk. */
 export interface Checkpoint {
   /** `<runDir>/checkpoint-<step>`. */
   readonly dir: string;

@@ -22,6 +22,7 @@ interface SavableModel {
   save(dir: string): Promise<void>;
 }
 
+/** What {@link saveCheckpoint} writes. */
 export interface SaveCheckpointArgs {
   /** The run directory; the checkpoint becomes `<dir>/checkpoint-<step>`. */
   dir: string;

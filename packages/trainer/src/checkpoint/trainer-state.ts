@@ -11,6 +11,7 @@ const uint32 = z.int().min(0).max(0xffffffff);
 /** A serialized {@link Rng} (`rng.state()`, restored with `Rng.restore`). */
 export const RngStateSchema = z.strictObject({ seed: uint32, s: z.tuple([uint32, uint32, uint32, uint32]) });
 
+/** The contents of `trainer_state.json` (the writer adds the optimizer config beside them). */
 export const TrainerState = z.strictObject({
   step: z.int().min(0).describe('Optimizer updates applied (the checkpoint directory is named after it).'),
   epoch: z.number().min(0).default(0).describe('Epoch, fractional within an epoch, as logged.'),

@@ -27,8 +27,10 @@ const adamMoments = {
   eps: z.number().min(0).default(1e-8).describe('Adam ε, outside the square root (torch / optax default).'),
 };
 
+/** `adam`: Adam without weight decay (use `adamw` for decay). */
 export const AdamConfig = z.strictObject({ name: z.literal('adam'), ...common, ...adamMoments });
 
+/** `adamw`: Adam with decoupled weight decay, as torch.optim.AdamW. */
 export const AdamWConfig = z.strictObject({
   name: z.literal('adamw'),
   ...common,
@@ -49,6 +51,7 @@ export const AdamWConfig = z.strictObject({
     .describe('Regular expressions of parameter names that do not decay (e.g. "\\\\.bias$"); default: all decay, as torch.'),
 });
 
+/** `sgd`: plain or momentum SGD, as torch.optim.SGD. */
 export const SgdConfig = z
   .strictObject({
     name: z.literal('sgd'),
@@ -58,6 +61,7 @@ export const SgdConfig = z
   })
   .refine((c) => !c.nesterov || c.momentum > 0, { message: 'nesterov needs momentum > 0', path: ['nesterov'] });
 
+/** `rmsprop`: as torch.optim.RMSprop (no momentum, not centered); the DPO paper's optimizer. */
 export const RmspropConfig = z.strictObject({
   name: z.literal('rmsprop'),
   ...common,

@@ -16,6 +16,10 @@ export interface StepReport {
   readonly stats: Readonly<Record<string, number>>;
 }
 
+/**
+ * A named optimizer bound to a model's variables ({@link createOptimizer}); stepped by
+ * `applyUpdates`, saved by {@link optimizerState}. @owns its state slots; @borrows the variables.
+ */
 export interface Optimizer {
   readonly config: OptimizerConfig;
   readonly transform: GradientTransform;

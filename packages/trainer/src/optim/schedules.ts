@@ -44,6 +44,7 @@ export const ScheduleConfig = z
     path: ['warmupSteps'],
   });
 export type ScheduleConfig = z.output<typeof ScheduleConfig>;
+/** `constant` | `linear` | `cosine`. */
 export type ScheduleKind = ScheduleConfig['kind'];
 
 type Of<K extends ScheduleKind> = Extract<ScheduleConfig, { kind: K }>;

@@ -38,6 +38,7 @@ export const EPOCH_METADATA_KEY = 'epoch';
  */
 export const APPLY_UPDATES_METRICS = ['step', 'epoch', 'loss', 'grad_norm', 'learning_rate', 'tokens_per_second', 'skipped_steps'] as const;
 
+/** Options of {@link applyUpdates}; each field's description is its documentation. */
 export const ApplyUpdatesOptions = z
   .strictObject({
     model: z.string().min(1).default('policy').describe('Name in ctx.resources of the LogProbModel whose trainable variables are updated.'),
