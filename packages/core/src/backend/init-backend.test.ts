@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { backendInfo, initBackend, tf } from '../index.js';
 
 describe('initBackend', () => {
-  it('rejects unknown options and backend names, listing the valid ones, without initialising', () => {
-    expect(() => initBackend({ prefer: 'tpu' as 'cpu' })).toThrow(/initBackend: invalid configuration[\s\S]*"wasm"/);
-    expect(() => initBackend({ colour: 'red' } as object)).toThrow(/colour/);
+  it('rejects unknown options and backend names, listing the valid ones, without initialising', async () => {
+    await expect(initBackend({ prefer: 'tpu' as 'cpu' })).rejects.toThrow(/initBackend: invalid configuration[\s\S]*"wasm"/);
+    await expect(initBackend({ colour: 'red' } as object)).rejects.toThrow(/colour/);
     expect(backendInfo()).toBeUndefined();
   });
 

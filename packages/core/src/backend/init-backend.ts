@@ -36,13 +36,19 @@ async function activate(tfName: string): Promise<void> {
  * between two heaps). A failed initialisation may be retried. When wasm is chosen, the kernels it
  * lacks are registered ({@link registerWasmKernels}).
  *
- * @throws ConfigError for unknown option keys or backend names (listing the valid ones)
+ * Rejects with a ConfigError for unknown option keys or backend names (listing the valid ones),
+ * and with an Error naming every backend's failure when none loads.
  * @example
  * const { name } = await initBackend({ prefer: 'wasm' }); // logs "prefstream: tensor backend wasm (prefer)"
  */
 export function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   if (chosen) return chosen;
-  const parsed = parseConfig(InitBackendOptions, options, 'initBackend');
+  let parsed: z.output<typeof InitBackendOptions>;
+  try {
+    parsed = parseConfig(InitBackendOptions, options, 'initBackend');
+  } catch (err) {
+    return Promise.reject(err); // a promise-returning function rejects, never throws
+  }
   const log = parsed.log ?? ((line: string) => console.error(line));
   chosen = selectBackend({ loaders: BACKEND_LOADERS, activate, env: process.env.PREFSTREAM_BACKEND, log }, parsed).then(
     (result) => {
