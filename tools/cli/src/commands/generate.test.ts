@@ -4,6 +4,7 @@ import { ByteTokenizer, CausalLM } from '@prefstream/model';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UsageError } from './command.js';
 import { generate } from './generate.js';
+import { tokenLogprobs } from './logprobs.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 const GPT2 = path.join(ROOT, 'packages/model/fixtures/gpt2');
@@ -65,6 +66,21 @@ describe('prefstream generate', () => {
     expect(await samples(args)).toEqual(first);
     const other = await samples([...args.slice(0, -4), '--seed', '8', '--top-k', '20']);
     expect(other.map((s) => s.completionIds)).not.toEqual(first.map((s) => s.completionIds));
+  });
+
+  it('reports each sample\'s log-prob under the model at temperature 1 (checked by a full forward pass)', async () => {
+    const found = await samples(['--model', GPT2, '--prompt', 'The ', '--max-new-tokens', '5', '--n', '2', '--seed', '3']);
+    const prompt = new ByteTokenizer().encode('The ');
+    const model = await CausalLM.load(GPT2);
+    try {
+      for (const s of found) {
+        const rows = await tokenLogprobs(model, [...prompt, ...s.completionIds], undefined);
+        const want = rows.slice(prompt.length).reduce((sum, r) => sum + r.logprob!, 0);
+        expect(Math.abs(s.logp - want)).toBeLessThan(1e-4 * s.completionIds.length);
+      }
+    } finally {
+      model.dispose();
+    }
   });
 
   it('prints the prompt and completion as text', async () => {
