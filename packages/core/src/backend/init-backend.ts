@@ -20,6 +20,7 @@ export const InitBackendOptions = z.strictObject({
   /** Where the one line naming the choice goes (default: stderr). */
   log: z.custom<(line: string) => void>((v) => typeof v === 'function', 'log must be a function (line: string) => void').optional(),
 });
+/** Options of {@link initBackend}, as written by callers (all optional). */
 export type InitBackendOptions = z.input<typeof InitBackendOptions>;
 
 let chosen: Promise<BackendInfo> | undefined;

@@ -25,11 +25,13 @@ export interface BackendInfo {
   readonly skipped: readonly SkippedBackend[];
 }
 
+/** The user-facing part of the choice (parsed `initBackend` options). */
 export interface SelectOptions {
   readonly prefer?: BackendName | undefined;
   readonly only?: BackendName | undefined;
 }
 
+/** Everything the choice depends on, injected so tests can fake loaders and the environment. */
 export interface SelectDeps {
   readonly loaders: Readonly<Record<BackendName, BackendLoader>>;
   /** Makes a loaded backend the engine's current one; throws if it cannot initialise. */

@@ -5,6 +5,7 @@
 import { tf } from '../../backend/tf.js';
 import type { Tensor } from '@tensorflow/tfjs';
 
+/** One backend's result, as plain values. */
 export interface Ran {
   shape: number[];
   dtype: string;

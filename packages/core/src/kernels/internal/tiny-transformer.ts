@@ -9,6 +9,7 @@ import { tf } from '../../backend/tf.js';
 import type { Tensor, Variable } from '@tensorflow/tfjs';
 import { createRng } from '../../rng/rng.js';
 
+/** Sizes of the test transformer. */
 export interface TinyConfig {
   vocab: number; // V
   dim: number; // D
