@@ -71,6 +71,41 @@ describe.each(Object.entries(CONFIGS))('sequenceLogps (%s)', (_arch, json) => {
   });
 });
 
+describe('sequenceLogps gradients', () => {
+  // Central differences in float64 arithmetic on float32 weights: (f(w + ε) − f(w − ε)) / 2ε.
+  it.each(Object.entries(CONFIGS))('(%s) match finite differences of the summed log-probs', (_arch, json) => {
+    const model = CausalLM.random(parseModelConfig(json), 12);
+    try {
+      const batch = packSequences(PROMPTS, COMPLETIONS, { padSide: 'left', padTokenId: 0 });
+      const vars = model.trainableVariables();
+      const f = () => tf.tidy(() => tf.sum(model.sequenceLogps(batch).logps).dataSync()[0]!);
+      const { value, grads: g } = tf.variableGrads(() => tf.sum(model.sequenceLogps(batch).logps) as tf.Scalar, [...vars.values()]);
+      const grads = new Map([...vars].map(([name, v]) => [name, g[v.name]!.dataSync()]));
+      tf.dispose([value, ...Object.values(g)]);
+      const names = [...vars.keys()].filter((n) => /wte|embed_tokens|ln_1\.bias|ln_f\.weight|c_attn\.weight|c_proj\.bias|input_layernorm|k_proj\.weight|o_proj|down_proj|lm_head|model\.norm/.test(n));
+      expect(names.length).toBeGreaterThanOrEqual(5);
+      const eps = 1e-2;
+      for (const name of names) {
+        const v = vars.get(name)!;
+        const base = v.dataSync().slice();
+        for (const i of [0, Math.floor(base.length / 2), base.length - 1]) {
+          const bumped = (d: number) => {
+            const w = base.slice();
+            w[i] = w[i]! + d;
+            v.assign(tf.tensor(w, v.shape));
+            return f();
+          };
+          const numeric = (bumped(eps) - bumped(-eps)) / (2 * eps);
+          v.assign(tf.tensor(base, v.shape));
+          expect(Math.abs(grads.get(name)![i]! - numeric)).toBeLessThanOrEqual(2e-2 * Math.max(1, Math.abs(numeric)));
+        }
+      }
+    } finally {
+      model.dispose();
+    }
+  });
+});
+
 describe('sequenceLogps input checks', () => {
   it('rejects inconsistent batches and out-of-vocabulary ids', () => {
     const model = CausalLM.random(parseModelConfig(CONFIGS.gpt2), 4);
