@@ -25,5 +25,11 @@ describe('initBackend', () => {
     const g = tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.gather(t, tf.tensor1d([0, 0, 2], 'int32'))))(tf.ones([3, 2])));
     expect(Array.from(await g.data())).toEqual([2, 2, 0, 0, 1, 1]);
     g.dispose();
+    // The BatchMatMul replacement was registered before the backend initialised: the stock kernel
+    // it delegates to must have been set up too (a transposed product large enough to be routed).
+    const p = tf.tidy(() => tf.matMul(tf.ones([64, 32]), tf.ones([64, 32]), false, true));
+    expect(p.shape).toEqual([64, 64]);
+    expect((await p.data()).every((v) => v === 32)).toBe(true);
+    p.dispose();
   });
 });
