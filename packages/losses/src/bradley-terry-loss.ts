@@ -8,6 +8,7 @@ import { parseConfig, tf, type Scalar, type Tensor1D } from '@prefstream/core';
 import { z } from 'zod';
 import { logSigmoid } from './internal/log-sigmoid.js';
 
+/** Options of {@link bradleyTerryLoss} (zod schema: type, default and docs). */
 export const BradleyTerryOptions = z.strictObject({
   centerRewardsCoefficient: z
     .number()
@@ -15,6 +16,7 @@ export const BradleyTerryOptions = z.strictObject({
     .default(0)
     .describe('c: weight of the centering term (r_w + r_l)² (TRL RewardConfig.center_rewards_coefficient; 0 = off, 0.01 in arXiv 2312.09244).'),
 });
+/** Parsed {@link BradleyTerryOptions}. */
 export type BradleyTerryOptions = z.output<typeof BradleyTerryOptions>;
 
 /** Per-pair rewards of one batch. @borrows every tensor. */

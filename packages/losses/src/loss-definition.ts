@@ -7,6 +7,7 @@ import type { PairTerms } from './internal/pair-terms.js';
 import type { PreferenceInputName } from './preference-inputs.js';
 import type { PreferenceLossOptions } from './preference-loss-options.js';
 
+/** A registry entry: formula, source, inputs and the per-example loss. */
 export interface LossDefinition {
   /** The formula, as shown in the README and in error messages. */
   readonly formula: string;

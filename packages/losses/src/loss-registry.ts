@@ -13,6 +13,7 @@ import { sigmoidLengthNormLoss } from './losses/sigmoid-length-norm-loss.js';
 import { sigmoidLoss } from './losses/sigmoid-loss.js';
 import { slicLoss } from './losses/slic-loss.js';
 
+/** Loss type → definition. @example LOSS_REGISTRY.ipo.formula // '(h − 1/(2β))²; …' */
 export const LOSS_REGISTRY = {
   sigmoid: sigmoidLoss,
   robust: robustLoss,

@@ -28,6 +28,7 @@ export const PREFERENCE_INPUTS = {
   preference: 'soft label P(chosen ≻ rejected) in [0, 1]',
 } as const;
 
+/** A named loss input (`chosenLogps`, `refChosenLogps`, …). */
 export type PreferenceInputName = keyof typeof PREFERENCE_INPUTS;
 
 /**

@@ -4,6 +4,10 @@
  */
 import { z } from 'zod';
 
+/**
+ * Options of every preference loss.
+ * @example PreferenceLossOptions.parse({ beta: 0.1, labelSmoothing: 0.1 })
+ */
 export const PreferenceLossOptions = z.strictObject({
   beta: z
     .number()

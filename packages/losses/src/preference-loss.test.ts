@@ -82,6 +82,28 @@ describe('preferenceLoss test vectors (spec §12)', () => {
     expectClose(gl!, 0.0462570155);
   });
 
+  // ∂L/∂logp_w at T1 (β = 0.1, γ = 0.05, h = 1.5, h̃ = 0.125, n_w = 10), by hand:
+  const gradientCases: [string, LossType, InputValues, PreferenceLossOptionsInput, number][] = [
+    ['cDPO: −β·[(1−ε)σ(−βh) − εσ(βh)]', 'sigmoid', T1, { beta: 0.1, labelSmoothing: 0.1 }, -0.03625701546562504],
+    ['robust: −β·[(1−ε)σ(−βh) + εσ(βh)]/(1−2ε)', 'robust', T1, { beta: 0.1, labelSmoothing: 0.1 }, -0.05875701546562505],
+    ['hinge: −β (active)', 'hinge', T1, { beta: 0.1 }, -0.1],
+    ['ipo: 2(h − 1/(2β))', 'ipo', T1, { beta: 0.1 }, -7],
+    ['ipo length-normalized: 2(h̃ − 5)/n_w', 'ipo', T1, { beta: 0.1, lengthNormalize: true }, -0.975],
+    ['sigmoid-length-norm: −β·σ(−βh̃)/n_w', 'sigmoid-length-norm', T1, { beta: 0.1 }, -0.004968750406894684],
+    ['rso-sigmoid-norm: −γ·σ(−γh)', 'rso-sigmoid-norm', T1, { gamma: 0.05 }, -0.02406293920607324],
+    ['rso-hinge: −γ', 'rso-hinge', T1, { gamma: 0.05 }, -0.05],
+    ['rso-hinge-norm: −γ', 'rso-hinge-norm', T1, { gamma: 0.05 }, -0.05],
+    ['slic (−12, −10): −1 (active)', 'slic', { ...T1, chosenLogps: [-12], rejectedLogps: [-10] }, { lambda: 0.5 }, -1],
+    ['sft: −1/n_w', 'sft', T1, {}, -0.1],
+  ];
+  it.each(gradientCases)('closed-form ∂L/∂logp_w, %s', (_name, type, values, options, expected) => {
+    const g = tf.tidy(() => {
+      const base = toInputs(values);
+      return tf.grad((w: Tensor) => preferenceLoss(type, { ...base, chosenLogps: w as Tensor1D }, options).losses.sum())(base.chosenLogps!).dataSync()[0]!;
+    });
+    expectClose(g, expected, 1e-5);
+  });
+
   it('T1 metrics under TRL names: rewards 0.1 / −0.05, margin 0.15, accuracy 1, logps −10 / −12', () => {
     const m = tf.tidy(() => readMetrics(preferenceLoss('sigmoid', toInputs(T1), { beta: 0.1 }).metrics));
     expectClose(m['rewards/chosen']!, 0.1);

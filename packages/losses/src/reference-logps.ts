@@ -17,6 +17,7 @@ import { asBatch, stageError } from './internal/stage-input.js';
 
 const STAGE = 'referenceLogps';
 
+/** Options of the `referenceLogps` stage. @example ReferenceLogpsOptions.parse({ reference: 'sft', microBatchSize: 16 }) */
 export const ReferenceLogpsOptions = z.strictObject({
   reference: z.string().default('reference').describe('Resource name of the frozen reference LogProbModel (π_ref / π_sft).'),
   completions: z
@@ -30,6 +31,7 @@ export const ReferenceLogpsOptions = z.strictObject({
   template: z.string().default('').describe('The chat template (or its name) that rendered the prompts; joins the cache key.'),
   ...PackingOptions,
 });
+/** Parsed {@link ReferenceLogpsOptions}. */
 export type ReferenceLogpsOptions = z.output<typeof ReferenceLogpsOptions>;
 
 const LAYOUT = {

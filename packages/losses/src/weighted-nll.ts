@@ -9,12 +9,14 @@ import { DataError, parseConfig, tf, type Scalar, type Tensor2D } from '@prefstr
 import { z } from 'zod';
 import { segmentNormalizedWeights } from './internal/segment-weights.js';
 
+/** Options of {@link weightedNll}. */
 export const WeightedNllOptions = z.strictObject({
   perSequence: z
     .boolean()
     .default(false)
     .describe('Divide each message\'s weight by its token count, so long and short answers weigh the same (spec §6). Default: token-level, as OpenChat.'),
 });
+/** Parsed {@link WeightedNllOptions}. */
 export type WeightedNllOptions = z.output<typeof WeightedNllOptions>;
 
 /**

@@ -20,6 +20,11 @@ import { asBatch, stageError } from './stage-input.js';
 const STAGE = 'preferenceLoss';
 const LossTypeSchema = z.enum(LOSS_TYPES as [LossType, ...LossType[]]);
 
+/**
+ * Options of the `preferenceLoss` stage: the policy resource, the loss type(s), every loss option,
+ * soft labels and packing.
+ * @example PreferenceLossStageOptions.parse({ loss: ['sigmoid', 'sft'], weights: [1, 0.1], beta: 0.1 })
+ */
 export const PreferenceLossStageOptions = z.strictObject({
   policy: z.string().default('policy').describe('Resource name of the LogProbModel being trained (its trainableVariables get gradients).'),
   loss: z
@@ -34,6 +39,7 @@ export const PreferenceLossStageOptions = z.strictObject({
     .describe('SLiC: List<Int32> column with the SFT target y_ref; unset = the chosen (best-ranked) completion [spec §3 choice].'),
   ...PackingOptions,
 });
+/** Parsed {@link PreferenceLossStageOptions}. */
 export type PreferenceLossStageOptions = z.output<typeof PreferenceLossStageOptions>;
 
 function lossOptionsOf(o: PreferenceLossStageOptions): PreferenceLossOptions {
@@ -94,6 +100,7 @@ function lossStep(batch: Batch, policy: LogProbModel, o: PreferenceLossStageOpti
   }
 }
 
+/** The `preferenceLoss` stage definition (batch → gradients); exported merged into `preferenceLoss`. */
 export const preferenceLossStage = defineStage({
   kind: STAGE,
   options: PreferenceLossStageOptions,
