@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, initBackend, makeBatch, readFloat32, StageError, tf, tokenListVector, type Batch } from '@prefstream/core';
 import { from, lastValueFrom, take, toArray, type Observable } from 'rxjs';
 import { referenceLogps } from './reference-logps.js';
@@ -84,7 +84,12 @@ describe('referenceLogps', () => {
     const a = await collect(run(first, BATCHES()));
     expect(first.calls).toBeGreaterThan(0);
     const second = model(); // same weights ⇒ same fingerprint
-    const b = await collect(run(second, BATCHES()));
+    // the second run pulls its batches lazily from an async generator, as a streaming source does
+    async function* stream() {
+      for (const batch of BATCHES()) yield batch;
+    }
+    const parsed = referenceLogps.options.parse({ cacheDir: dir });
+    const b = await collect(from(stream()).pipe(referenceLogps.create(parsed, testContext({ reference: second }))) as Observable<Batch>);
     expect(second.calls).toBe(0);
     for (const name of ['ref_chosen_logps', 'ref_rejected_logps']) expect(b.map((x) => column(x, name))).toEqual(a.map((x) => column(x, name)));
     const files = await readdir(dir);
@@ -122,9 +127,16 @@ describe('referenceLogps', () => {
     expect(await readdir(path.join(dir, 'cache', 'reference-logps'))).toHaveLength(2);
   });
 
-  it('leaks nothing on early unsubscribe', async () => {
+  it('leaks nothing on early unsubscribe, also while a batch is in flight', async () => {
     const out = await lastValueFrom(run(model(), [...BATCHES(), ...BATCHES()], { cache: false }).pipe(take(1), toArray()));
     expect(out).toHaveLength(1);
+    const m = model();
+    const subscription = run(m, BATCHES(), { cache: false }).subscribe();
+    expect(m.calls).toBe(1); // the first forward ran; reading its result is still pending
+    subscription.unsubscribe();
+    // the abandoned read settles and its `finally` disposes the result: only the 2 models' variables remain
+    await vi.waitFor(() => expect(tf.memory().numTensors).toBe(baseline + 2), { timeout: 10_000 });
+    expect(m.calls).toBe(1);
   });
 
   it('errors name stage, batch and column; unknown resources are config errors', async () => {
