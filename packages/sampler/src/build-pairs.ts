@@ -5,12 +5,13 @@
  * written by a labeler (registry).
  */
 import { z } from 'zod';
-import { COLUMNS, DataError, defineStage, float32Vector, makeBatch, readFloat32, readStrings, readTokenLists, takeRows, tokenListVector, utf8Vector } from '@prefstream/core';
+import { COLUMNS, columnOf, DataError, defineStage, float32Vector, makeBatch, readFloat32, readStrings } from '@prefstream/core';
 import type { Vector } from 'apache-arrow';
 import { groupByPrompt } from './internal/group-by-prompt.js';
 import { mapBatches } from './internal/map-batches.js';
 import { SeenPromptIds } from './internal/seen-prompt-ids.js';
 import { labelPairs } from './internal/label-pairs.js';
+import { takeRowsColumnar } from './internal/take-rows-columnar.js';
 import { PAIRING_STRATEGY_NAMES } from './pairing/pairing-strategies.js';
 import { PreferenceOption, preferenceLabeler } from './preference-labels.js';
 
@@ -70,15 +71,14 @@ export const buildPairs = defineStage({
       const seen = new SeenPromptIds(options.promptIdMemory);
       return source.pipe(
         mapBatches('buildPairs', async (batch) => {
-          const ids = readStrings(batch, COLUMNS.promptId, where);
-          const completions = readStrings(batch, COLUMNS.completion, where);
+          const groups = groupByPrompt(batch, where);
+          columnOf(batch, COLUMNS.completion, where);
+          if (options.tokenIds) columnOf(batch, COLUMNS.completionIds, where);
           const rewards = readFloat32(batch, options.rewardColumn, where); // (N,)
-          const tokens = options.tokenIds ? readTokenLists(batch, COLUMNS.completionIds, where) : undefined;
-          const groups = groupByPrompt(ids);
           for (const id of groups.ids) {
             if (seen.has(id)) throw new DataError({ file: where, field: COLUMNS.promptId, message: `prompt "${id}" reappears in a later batch; all candidates of a prompt must travel in one batch (DESIGN §3)` });
           }
-          const labeled = labelPairs(groups, rewards, ids, options, (id) => stageRng.split(id), where);
+          const labeled = labelPairs(groups, rewards, options, (id) => stageRng.split(id), where);
           seen.addAll(groups.ids);
           const s = labeled.stats;
           const pairCount = labeled.chosenRows.length;
@@ -96,27 +96,36 @@ export const buildPairs = defineStage({
           if (pairCount === 0) return null;
 
           const { chosenRows, rejectedRows } = labeled;
-          const chosenRewards = Float32Array.from(chosenRows, (r) => rewards[r]!);
-          const rejectedRewards = Float32Array.from(rejectedRows, (r) => rewards[r]!);
-          const chosen = Array.from(chosenRows, (r) => completions[r]!);
-          const rejected = Array.from(rejectedRows, (r) => completions[r]!);
-          const pairIds = Array.from(chosenRows, (r) => ids[r]!);
+          const chosenRewards = new Float32Array(pairCount); // (P,)
+          const rejectedRewards = new Float32Array(pairCount); // (P,)
+          for (let i = 0; i < pairCount; i++) {
+            chosenRewards[i] = rewards[chosenRows[i]!]!;
+            rejectedRewards[i] = rewards[rejectedRows[i]!]!;
+          }
           const consumed = new Set<string>([...CANDIDATE_COLUMNS, options.rewardColumn]);
           const keep = batch.schema.fields.map((f) => f.name).filter((name) => !consumed.has(name));
-          const perPrompt = takeRows(batch.select(keep), chosenRows); // per-prompt columns, from the chosen row
+          const sides = options.tokenIds ? [COLUMNS.completion, COLUMNS.completionIds] : [COLUMNS.completion];
+          const chosenSide = takeRowsColumnar(batch, chosenRows, [...keep, ...sides]); // per-prompt columns come from the chosen row
+          const rejectedSide = takeRowsColumnar(batch, rejectedRows, sides);
           const columns: Record<string, Vector> = {};
-          for (const name of keep) columns[name] = perPrompt.getChild(name)!;
-          columns[COLUMNS.chosen] = utf8Vector(chosen);
-          columns[COLUMNS.rejected] = utf8Vector(rejected);
-          if (tokens) {
-            columns[COLUMNS.chosenIds] = tokenListVector(Array.from(chosenRows, (r) => tokens[r]!));
-            columns[COLUMNS.rejectedIds] = tokenListVector(Array.from(rejectedRows, (r) => tokens[r]!));
+          for (const name of keep) columns[name] = chosenSide.getChild(name)!;
+          columns[COLUMNS.chosen] = chosenSide.getChild(COLUMNS.completion)!;
+          columns[COLUMNS.rejected] = rejectedSide.getChild(COLUMNS.completion)!;
+          if (options.tokenIds) {
+            columns[COLUMNS.chosenIds] = chosenSide.getChild(COLUMNS.completionIds)!;
+            columns[COLUMNS.rejectedIds] = rejectedSide.getChild(COLUMNS.completionIds)!;
           }
           columns[COLUMNS.chosenReward] = float32Vector(chosenRewards);
           columns[COLUMNS.rejectedReward] = float32Vector(rejectedRewards);
           if (labeler) {
-            const prompts = batch.getChild(COLUMNS.prompt) ? Array.from(chosenRows, (r) => String(batch.getChild(COLUMNS.prompt)!.get(r))) : undefined;
-            const preference = await labeler({ promptIds: pairIds, prompts, chosen, rejected, chosenRewards, rejectedRewards });
+            const preference = await labeler({
+              promptIds: Array.from(chosenRows, (r) => groups.ids[groups.groupOf[r]!]!),
+              prompts: batch.getChild(COLUMNS.prompt) ? readStrings(chosenSide, COLUMNS.prompt, where) : undefined,
+              chosen: readStrings(chosenSide, COLUMNS.completion, where),
+              rejected: readStrings(rejectedSide, COLUMNS.completion, where),
+              chosenRewards,
+              rejectedRewards,
+            });
             for (const row of labeled.tieRows) preference[row] = 0.5; // ties: no preference either way
             columns[COLUMNS.preference] = float32Vector(preference);
           }

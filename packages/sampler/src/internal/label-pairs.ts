@@ -20,7 +20,6 @@ export interface LabeledPairs {
 export function labelPairs(
   groups: PromptGroups,
   rewards: Float32Array,
-  ids: readonly string[],
   options: { strategy: PairingStrategyName; ties: 'skip' | 'keep'; rewardColumn: string },
   rngFor: (promptId: string) => Rng,
   where: string,
@@ -37,7 +36,7 @@ export function labelPairs(
     for (let j = start; j < end; j++) {
       const row = groups.rows[j]!;
       const r = rewards[row]!;
-      if (!Number.isFinite(r)) throw new DataError({ file: where, row, field: options.rewardColumn, message: `reward of prompt "${ids[row]}" is not finite (${r})` });
+      if (!Number.isFinite(r)) throw new DataError({ file: where, row, field: options.rewardColumn, message: `reward of prompt "${groups.ids[g]}" is not finite (${r})` });
       own[j - start] = r;
     }
     const pairs = strategy(own, rngFor(groups.ids[g]!));

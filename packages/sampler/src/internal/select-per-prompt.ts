@@ -3,8 +3,9 @@
  * reward columns, check DESIGN §3's one-batch-per-prompt invariant, select rows per prompt with a
  * pure typed-array function, and take the selected rows (all columns kept).
  */
-import { COLUMNS, DataError, readFloat32, readStrings, takeRows, type Batch } from '@prefstream/core';
+import { COLUMNS, DataError, readFloat32, type Batch } from '@prefstream/core';
 import { groupByPrompt } from './group-by-prompt.js';
+import { takeRowsColumnar } from './take-rows-columnar.js';
 import type { SeenPromptIds } from './seen-prompt-ids.js';
 
 /** One prompt's selection, as indices into its candidates (not batch rows). */
@@ -36,14 +37,13 @@ export interface SelectPerPromptArgs {
 /** The selected rows of `batch` (grouped by prompt, in acceptance order) and the batch totals. */
 export function selectPerPrompt(batch: Batch, args: SelectPerPromptArgs): { batch: Batch | null; totals: SelectionTotals } {
   const where = `stage ${args.stage}`;
-  const ids = readStrings(batch, COLUMNS.promptId, where);
+  const groups = groupByPrompt(batch, where);
   const rewards = readFloat32(batch, args.rewardColumn, where); // (N,)
   for (let i = 0; i < rewards.length; i++) {
     if (!Number.isFinite(rewards[i]!)) {
-      throw new DataError({ file: where, row: i, field: args.rewardColumn, message: `reward of prompt "${ids[i]}" is not finite (${rewards[i]})` });
+      throw new DataError({ file: where, row: i, field: args.rewardColumn, message: `reward of prompt "${groups.ids[groups.groupOf[i]!]}" is not finite (${rewards[i]})` });
     }
   }
-  const groups = groupByPrompt(ids);
   for (const id of groups.ids) {
     if (args.seen.has(id)) {
       throw new DataError({
@@ -53,8 +53,8 @@ export function selectPerPrompt(batch: Batch, args: SelectPerPromptArgs): { batc
       });
     }
   }
-  const totals: SelectionTotals = { prompts: groups.ids.length, candidates: ids.length, accepted: 0, shortPrompts: 0, rounds: 0, draws: 0 };
-  const picked = new Int32Array(ids.length);
+  const totals: SelectionTotals = { prompts: groups.ids.length, candidates: rewards.length, accepted: 0, shortPrompts: 0, rounds: 0, draws: 0 };
+  const picked = new Int32Array(rewards.length);
   let count = 0;
   for (let g = 0; g < groups.ids.length; g++) {
     const start = groups.offsets[g]!;
@@ -69,5 +69,5 @@ export function selectPerPrompt(batch: Batch, args: SelectPerPromptArgs): { batc
     if (selection.short) totals.shortPrompts++;
   }
   args.seen.addAll(groups.ids);
-  return { batch: count === 0 ? null : takeRows(batch, picked.subarray(0, count)), totals };
+  return { batch: count === 0 ? null : takeRowsColumnar(batch, picked.subarray(0, count)), totals };
 }
