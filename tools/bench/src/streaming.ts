@@ -11,7 +11,7 @@
  * Writes tools/bench/results/streaming.json (or streaming.quick.json with --quick).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,13 @@ import type { RecordBatch } from 'apache-arrow';
 import { createRng, fromSource, makeBatch, readDataset, utf8Vector, writeArrowIpc, writeJsonl, writeParquet } from '@prefstream/core';
 
 const BATCH_ROWS = 4096;
+/**
+ * V8 heap cap of each reading process. Without it, V8 on a loaded 2-core machine (its concurrent
+ * marker starved of CPU) let garbage pile up to ~1 GB before collecting — a GC heuristic, not a
+ * live set (our first full run: 1041 MB for JSONL at 5M rows, 257 MB at 1M). With a cap, a real
+ * leak crashes the run instead of hiding in the RSS figure, and RSS tracks what is actually live.
+ */
+const HEAP_CAP_MB = 256;
 const SLOW_MS_PER_BATCH = 1;
 const FORMATS = { jsonl: '.jsonl', parquet: '.parquet', arrow: '.arrow' } as const;
 type Format = keyof typeof FORMATS;
@@ -88,7 +95,7 @@ async function child(path: string, stage: string): Promise<void> {
 
 function measure(path: string, stage: string): { rows: number; seconds: number; peakRssMB: number } {
   const script = fileURLToPath(import.meta.url);
-  const result = spawnSync(process.execPath, [...process.execArgv, script, '--child', path, stage], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const result = spawnSync(process.execPath, [`--max-old-space-size=${HEAP_CAP_MB}`, ...process.execArgv, script, '--child', path, stage], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (result.status !== 0) throw new Error(`child failed for ${path} ${stage}: ${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').at(-1)!);
 }
@@ -127,15 +134,26 @@ async function main(): Promise<void> {
     benchmark: 'streaming',
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, shared: 'yes: other jobs were using the CPUs during the run' },
-    settings: { batchRows: BATCH_ROWS, maxInFlight: 2, slowMsPerBatch: SLOW_MS_PER_BATCH, parquetRowGroupRows: 32_768, bytesPerRow: 200 },
+    settings: { heapCapMB: HEAP_CAP_MB, batchRows: BATCH_ROWS, maxInFlight: 2, slowMsPerBatch: SLOW_MS_PER_BATCH, parquetRowGroupRows: 32_768, bytesPerRow: 200 },
     fileMB,
     runs,
     checks,
+    uncappedRun: await uncappedRun(),
   };
   const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'results', quick ? 'streaming.quick.json' : 'streaming.json');
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
   console.log(markdown(runs));
+}
+
+/** The peak RSS of the first full run, made without the heap cap (kept for the record). */
+async function uncappedRun(): Promise<unknown> {
+  const path = join(dirname(fileURLToPath(import.meta.url)), '..', 'results', 'streaming.uncapped.json');
+  try {
+    return JSON.parse(await readFile(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Targets: peak RSS at 5M rows within 1.2× of 1M, and under 400 MB. */
