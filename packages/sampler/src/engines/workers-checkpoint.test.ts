@@ -26,7 +26,9 @@ describe('workers engine on a real checkpoint (CausalLM.save → CausalLM.load i
 
   it('2 threads give the same candidates as the in-process model with the same seeds', async () => {
     const pooled = GenerateCandidatesOptions.parse({ ...sampling, engine: { kind: 'workers', checkpoint: dir, workers: 2, backend: 'wasm' } });
-    const viaWorkers = (await lastValueFrom(from([prompts] as FlowItem[]).pipe(generateCandidates.create(pooled, testContext(5).ctx), toArray<FlowItem>()))) as Batch[];
+    const t = testContext(5);
+    const viaWorkers = (await lastValueFrom(from([prompts] as FlowItem[]).pipe(generateCandidates.create(pooled, t.ctx), toArray<FlowItem>()))) as Batch[];
+    expect(t.logs.filter((l) => /worker \d loaded .* on backend wasm/.test(l))).toHaveLength(2);
 
     const tokenizer = await loadTokenizer(dir);
     const model = await CausalLM.load(dir, { tokenizer });

@@ -12,12 +12,12 @@ const prompts = (ids: string[], texts = ids) => makeBatch({ prompt_id: utf8Vecto
 const workers = (extra: Record<string, unknown> = {}) =>
   GenerateCandidatesOptions.parse({ n: 3, maxNewTokens: 4, engine: { kind: 'workers', checkpoint: 'fake', loader, workers: 2, queueSize: 2, ...extra } });
 
-/** Thread ids heard on the fake loader's heartbeat channel during `ms`. */
-async function heartbeats(ms: number): Promise<Set<number>> {
+/** Thread ids heard on the fake loader's heartbeat channel during `ms` (or until `enough` are heard). */
+async function heartbeats(ms: number, enough = Infinity): Promise<Set<number>> {
   const channel = new BroadcastChannel('fake-loader');
   const seen = new Set<number>();
   channel.onmessage = (event) => seen.add((event as MessageEvent).data as number);
-  await new Promise((r) => setTimeout(r, ms));
+  for (let waited = 0; waited < ms && seen.size < enough; waited += 10) await new Promise((r) => setTimeout(r, 10));
   channel.close();
   return seen;
 }
@@ -28,15 +28,18 @@ describe('workers engine', () => {
   it('pool threads are alive (heard on the heartbeat channel) until close', async () => {
     const pool = new WorkerPool({ size: 2, queueSize: 0, init: { checkpoint: 'fake', loader, backend: undefined } });
     const never = new AbortController().signal;
-    const [one, two] = await Promise.all([
-      pool.submit({ promptId: 'a', prompt: 'a', promptIds: undefined, options: { maxNewTokens: 2, n: 1, seed: 1 } }, never),
-      pool.submit({ promptId: 'b', prompt: undefined, promptIds: [98], options: { maxNewTokens: 2, n: 2, seed: 1 } }, never),
-    ]);
-    expect([one.length, two.length]).toEqual([1, 2]);
-    await expect(pool.submit({ promptId: 'c', prompt: 'c', promptIds: undefined, options: { maxNewTokens: 1 } }, AbortSignal.abort(new Error('stop')))).rejects.toThrow('stop');
-    expect(pool.threads).toBe(2);
-    expect((await heartbeats(150)).size).toBe(2);
-    await pool.close();
+    try {
+      const [one, two] = await Promise.all([
+        pool.submit({ promptId: 'a', prompt: 'a', promptIds: undefined, options: { maxNewTokens: 2, n: 1, seed: 1 } }, never),
+        pool.submit({ promptId: 'b', prompt: undefined, promptIds: [98], options: { maxNewTokens: 2, n: 2, seed: 1 } }, never),
+      ]);
+      expect([one.length, two.length]).toEqual([1, 2]);
+      await expect(pool.submit({ promptId: 'c', prompt: 'c', promptIds: undefined, options: { maxNewTokens: 1 } }, AbortSignal.abort(new Error('stop')))).rejects.toThrow('stop');
+      expect(pool.threads).toBe(2);
+      expect((await heartbeats(5_000, 2)).size).toBe(2); // heartbeats every 20 ms; generous under load
+    } finally {
+      await pool.close();
+    }
     expect(pool.threads).toBe(0);
     await expect(pool.submit({ promptId: 'd', prompt: 'd', promptIds: undefined, options: { maxNewTokens: 1 } }, never)).rejects.toThrow(/closed/);
     expect((await heartbeats(150)).size).toBe(0);

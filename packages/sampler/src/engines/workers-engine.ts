@@ -3,6 +3,8 @@
  * itself (`CausalLM.load(dir)` + `loadTokenizer(dir)` from `@prefstream/model`), so generation
  * runs on several cores while the main thread keeps the stream moving (DESIGN §6).
  */
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { BACKEND_NAMES } from '@prefstream/core';
 import { defineEngine } from './candidate-engine.js';
@@ -30,9 +32,14 @@ export const workersEngine = defineEngine({
   kind: 'workers',
   options: WorkersEngineOptions,
   producesIds: () => true,
-  create(options) {
-    const loader = options.loader === undefined ? internalModuleUrl('checkpoint-loader') : options.loader.startsWith('/') ? `file://${options.loader}` : options.loader;
-    const pool = new WorkerPool({ size: options.workers, queueSize: options.queueSize, init: { checkpoint: options.checkpoint, loader, backend: options.backend } });
+  create(options, ctx) {
+    const loader = options.loader === undefined ? internalModuleUrl('checkpoint-loader') : isAbsolute(options.loader) ? pathToFileURL(options.loader).href : options.loader;
+    const pool = new WorkerPool({
+      size: options.workers,
+      queueSize: options.queueSize,
+      init: { checkpoint: options.checkpoint, loader, backend: options.backend },
+      onReady: (thread, backend) => ctx.log.info(`generateCandidates: worker ${thread} loaded ${options.checkpoint}${backend ? ` on backend ${backend}` : ''}`),
+    });
     return {
       concurrency: options.workers + options.queueSize,
       async generate(request, params, seed, signal) {

@@ -9,10 +9,10 @@ import type { LoadedGenerator } from './worker-protocol.js';
 
 /** Loads the model and tokenizer of `dir` in this thread. */
 export async function loadGenerator(dir: string, options: { backend?: string }): Promise<LoadedGenerator> {
-  await initBackend({ ...(options.backend ? { prefer: options.backend as BackendName } : {}), log: () => {} });
+  const backend = await initBackend({ ...(options.backend ? { prefer: options.backend as BackendName } : {}), log: () => {} });
   // Imported here, not at the top: only generation threads pay for loading the model package.
   const { CausalLM, loadTokenizer } = await import('@prefstream/model');
   const tokenizer = await loadTokenizer(dir);
   const generator = await CausalLM.load(dir, { tokenizer });
-  return { generator, tokenizer };
+  return { generator, tokenizer, backend: backend.name };
 }

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
       }
     })();
   });
-  send({ type: 'ready' });
+  send({ type: 'ready', backend: loaded.backend });
 }
 
 void main();

@@ -24,6 +24,8 @@ export interface WorkerPoolOptions {
   readonly size: number;
   readonly queueSize: number;
   readonly init: WorkerInit;
+  /** Told once per thread when it has loaded the checkpoint. */
+  readonly onReady?: (thread: number, backend: string | undefined) => void;
 }
 
 export class WorkerPool {
@@ -92,7 +94,10 @@ export class WorkerPool {
     if (this.slots.length > 0) return;
     for (let i = 0; i < this.options.size; i++) {
       const slot: Slot = { worker: spawnWorker('generation-worker', this.options.init), ready: false, busy: null };
-      slot.worker.on('message', (message: WorkerMessage) => this.onMessage(slot, message));
+      slot.worker.on('message', (message: WorkerMessage) => {
+        if (message.type === 'ready') this.options.onReady?.(i, message.backend);
+        this.onMessage(slot, message);
+      });
       slot.worker.on('error', (error) => this.fail(new Error(`generation worker ${i} crashed: ${error.message}`, { cause: error })));
       slot.worker.on('exit', (code) => {
         if (!this.closed) this.fail(new Error(`generation worker ${i} exited with code ${code}`));

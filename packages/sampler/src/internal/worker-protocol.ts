@@ -35,7 +35,7 @@ export interface WorkerCandidate {
 }
 
 export type WorkerMessage =
-  | { readonly type: 'ready' }
+  | { readonly type: 'ready'; readonly backend: string | undefined }
   | { readonly type: 'result'; readonly id: number; readonly generations: WorkerCandidate[] }
   | { readonly type: 'failed'; readonly id: number; readonly message: string }
   | { readonly type: 'fatal'; readonly message: string };
@@ -44,4 +44,6 @@ export type WorkerMessage =
 export interface LoadedGenerator {
   readonly generator: { generate(prompts: readonly (readonly number[])[], options: GenerateOptions): Promise<WorkerCandidate[]> };
   readonly tokenizer: { encode(text: string): number[] } | undefined;
+  /** The tensor backend the thread runs on, for the log. */
+  readonly backend?: string;
 }
