@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, DataError, Rng, tf, type Tensor2D, type Tensor3D, type Variable } from '@prefstream/core';
 import { ARCHITECTURES } from './architectures/architecture-registry.js';
-import type { Architecture, Decoder, WeightSpec } from './architectures/architecture.js';
+import { deriveFor, type Architecture, type Decoder, type WeightSpec } from './architectures/architecture.js';
 import { parseGenerationConfig, type GenerationConfig } from './config/generation-config.js';
 import type { ModelConfig } from './config/model-config.js';
 import { parseModelConfig } from './config/parse-model-config.js';
@@ -157,7 +157,7 @@ export class CausalLM implements LogProbModel, TextGenerator {
     const bias = attentionBias(inputs.keyMask, T, S, this.config.slidingWindow); // (B, 1, T, S)
     const h = this.decoder.hidden({ ids: inputs.ids, positions: inputs.positions, bias, cache: inputs.cache }); // (B·T, D)
     const last = T === 1 ? h : tf.reshape(tf.slice(tf.reshape(h, [B, T, -1]), [0, T - 1, 0], [B, 1, -1]), [B, -1]); // (B, D)
-    return linear(last as Tensor2D, this.decoder.head()); // (B, V)
+    return linear(last as Tensor2D, this.decoder.head(deriveFor(inputs.cache))); // (B, V)
   }
 
   /** Σ log π(completion | prompt) per row, differentiable; see {@link LogProbModel}. @borrows batch */

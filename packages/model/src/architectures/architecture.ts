@@ -30,6 +30,20 @@ export interface DecoderInputs {
   readonly cache?: KvCache | undefined;
 }
 
+/**
+ * Computes a tensor from weights; when decoding with a cache, the result is reused across steps
+ * (see `KvCache.derived`), otherwise it is computed in the tape so gradients reach the weights.
+ */
+export type DeriveWeight = (key: string, sources: readonly Tensor[], make: () => Tensor) => Tensor;
+
+/** Computes every time (training and plain forward passes). */
+export const deriveEveryTime: DeriveWeight = (_key, _sources, make) => make();
+
+/** The cache's reuse when there is a cache, else {@link deriveEveryTime}. */
+export function deriveFor(cache: KvCache | undefined): DeriveWeight {
+  return cache ? (key, sources, make) => cache.derived(key, sources, make) : deriveEveryTime;
+}
+
 /** A model's weights looked up by HF name, in internal layout. */
 export type WeightLookup = (name: string) => Tensor;
 
@@ -38,7 +52,7 @@ export interface Decoder {
   /** Final-norm hidden states, (B·T, D). */
   hidden(inputs: DecoderInputs): Tensor2D;
   /** The unembedding in [D, V] layout (a transpose of the tied embedding, or lm_head). */
-  head(): Tensor2D;
+  head(derive?: DeriveWeight): Tensor2D;
   /** Frees the decoder's constant tensors (not the weights, which the model owns). */
   dispose(): void;
 }

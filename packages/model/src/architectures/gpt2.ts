@@ -9,7 +9,7 @@ import { activation } from '../internal/activations.js';
 import { attention } from '../internal/attention.js';
 import { linear } from '../internal/linear.js';
 import { layerNorm } from '../internal/norms.js';
-import type { Architecture, Decoder, DecoderInputs, WeightLookup, WeightSpec } from './architecture.js';
+import { deriveEveryTime, type Architecture, type Decoder, type DecoderInputs, type WeightLookup, type WeightSpec } from './architecture.js';
 
 const P = 'transformer.';
 
@@ -47,21 +47,28 @@ function decoder(c: ModelConfig, weight: WeightLookup): Decoder {
   const act = activation(c.activation);
   const W = (name: string) => weight(name) as Tensor2D;
   const b = (name: string) => weight(name) as Tensor1D;
-  const { numHeads: H, headDim: hd } = c;
+  const { numHeads: H, headDim: hd, hiddenSize: D } = c;
 
   function block(i: number, x: Tensor2D, inputs: DecoderInputs, B: number, T: number): Tensor2D {
     const h = `${P}h.${i}.`;
     const a = layerNorm(x, b(`${h}ln_1.weight`), b(`${h}ln_1.bias`), c.normEps); // (B·T, D)
     // Split the fused c_attn weight (D, 3D), not its (B·T, 3D) output: the weight is the smaller
-    // tensor, and each projection then lands in head layout with one 4-D transpose.
-    const [wq, wk, wv] = tf.split(W(`${h}attn.c_attn.weight`), 3, 1) as [Tensor2D, Tensor2D, Tensor2D]; // each (D, D)
-    const [bq, bk, bv] = tf.split(b(`${h}attn.c_attn.bias`), 3) as [Tensor1D, Tensor1D, Tensor1D]; // each (D,)
+    // tensor, and each projection then lands in head layout with one 4-D transpose. Decoding
+    // reuses the pieces across steps (KvCache.derived); training splits in the tape every call.
+    const wAttn = W(`${h}attn.c_attn.weight`);
+    const bAttn = b(`${h}attn.c_attn.bias`);
+    const cache = inputs.cache;
+    const parts = cache
+      ? [0, 1, 2]
+          .map((j) => cache.derived(`${h}w${j}`, [wAttn], () => tf.slice(wAttn, [0, j * D], [D, D]))) // (D, D)
+          .concat([0, 1, 2].map((j) => cache.derived(`${h}b${j}`, [bAttn], () => tf.slice(bAttn, [j * D], [D])))) // (D,)
+      : [...tf.split(wAttn, 3, 1), ...tf.split(bAttn, 3)];
+    const [wq, wk, wv, bq, bk, bv] = parts as [Tensor2D, Tensor2D, Tensor2D, Tensor1D, Tensor1D, Tensor1D];
     const heads = (w: Tensor2D, bias: Tensor1D) => tf.transpose(tf.reshape(linear(a, w, bias), [B, T, H, hd]), [0, 2, 1, 3]) as Tensor4D; // (B, H, T, hd)
     const [q, k, v] = [heads(wq, bq), heads(wk, bk), heads(wv, bv)];
     // GPT2Attention._attn: scores / √hd, and / (layer_idx + 1) with scale_attn_by_inverse_layer_idx.
     const scale = 1 / Math.sqrt(hd) / (c.scaleAttnByInverseLayerIdx ? i + 1 : 1);
-    const cache = inputs.cache ? { cache: inputs.cache, layer: i } : undefined;
-    const att = attention({ q: tf.mul(q, scale), k, v, bias: inputs.bias, cache }); // (B·T, D)
+    const att = attention({ q: tf.mul(q, scale), k, v, bias: inputs.bias, cache: cache ? { cache, layer: i } : undefined }); // (B·T, D)
     const x1 = tf.add<Tensor2D>(x, linear(att, W(`${h}attn.c_proj.weight`), b(`${h}attn.c_proj.bias`))); // (B·T, D)
     const m = layerNorm(x1, b(`${h}ln_2.weight`), b(`${h}ln_2.bias`), c.normEps); // (B·T, D)
     const up = act(linear(m, W(`${h}mlp.c_fc.weight`), b(`${h}mlp.c_fc.bias`))); // (B·T, F)
@@ -77,7 +84,11 @@ function decoder(c: ModelConfig, weight: WeightLookup): Decoder {
       for (let i = 0; i < c.numLayers; i++) x = block(i, x, inputs, B, T);
       return layerNorm(x, b(`${P}ln_f.weight`), b(`${P}ln_f.bias`), c.normEps); // (B·T, D)
     },
-    head: () => (c.tieWordEmbeddings ? tf.transpose(W(`${P}wte.weight`)) : W('lm_head.weight')), // (D, V)
+    head: (derive = deriveEveryTime) => {
+      if (!c.tieWordEmbeddings) return W('lm_head.weight'); // (D, V)
+      const wte = W(`${P}wte.weight`);
+      return derive('head', [wte], () => tf.transpose(wte)) as Tensor2D; // (D, V)
+    },
     dispose: () => undefined,
   };
 }

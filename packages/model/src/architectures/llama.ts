@@ -12,7 +12,7 @@ import { attention } from '../internal/attention.js';
 import { linear } from '../internal/linear.js';
 import { rmsNorm } from '../internal/norms.js';
 import { applyRope, ropeAngles, ropeConstants } from '../internal/rope.js';
-import type { Architecture, Decoder, WeightLookup, WeightSpec } from './architecture.js';
+import { deriveEveryTime, type Architecture, type Decoder, type WeightLookup, type WeightSpec } from './architecture.js';
 
 function weightSpecs(c: ModelConfig): WeightSpec[] {
   const { hiddenSize: D, intermediateSize: F, headDim: hd } = c;
@@ -78,7 +78,11 @@ function decoder(c: ModelConfig, weight: WeightLookup): Decoder {
       }
       return rmsNorm(x, weight('model.norm.weight') as Tensor1D, c.normEps); // (B·T, D)
     },
-    head: () => (c.tieWordEmbeddings ? tf.transpose(W('model.embed_tokens.weight')) : W('lm_head.weight')), // (D, V)
+    head: (derive = deriveEveryTime) => {
+      if (!c.tieWordEmbeddings) return W('lm_head.weight'); // (D, V)
+      const embed = W('model.embed_tokens.weight');
+      return derive('head', [embed], () => tf.transpose(embed)) as Tensor2D; // (D, V)
+    },
     dispose: () => tf.dispose([rope.invFreq, rope.rotate, rope.rotateT]),
   };
 }

@@ -2,7 +2,7 @@
  * Keys and values of past positions, per layer, for incremental decoding. The cache owns its
  * tensors: `update` swaps in the new ones (kept outside any tidy scope) and disposes the old.
  */
-import { tf, type Tensor4D } from '@prefstream/core';
+import { tf, type Tensor, type Tensor4D } from '@prefstream/core';
 
 export interface LayerKv {
   /** (B, Hkv, S, hd) */
@@ -14,6 +14,8 @@ export interface LayerKv {
 export class KvCache {
   private layers: (LayerKv | undefined)[];
   private pending: (LayerKv | undefined)[];
+  /** Tensors derived from weights (a transposed head, split projections), reused across steps. */
+  private readonly derivedWeights = new Map<string, { sources: readonly object[]; tensor: Tensor }>();
 
   constructor(numLayers: number) {
     this.layers = new Array<LayerKv | undefined>(numLayers).fill(undefined);
@@ -62,7 +64,25 @@ export class KvCache {
     }
   }
 
+  /**
+   * A tensor computed from weights by `make`, reused while `sources` keep their data (a variable's
+   * data changes identity on `assign`). Decoding never takes gradients, so the result need not be
+   * connected to the weights; reusing it also lets XNNPACK reuse the weights it packed for it.
+   * @returns a tensor the cache owns (disposed with it). @borrows sources
+   */
+  derived(key: string, sources: readonly Tensor[], make: () => Tensor): Tensor {
+    const ids = sources.map((t) => t.dataId);
+    const hit = this.derivedWeights.get(key);
+    if (hit && hit.sources.length === ids.length && hit.sources.every((id, i) => id === ids[i])) return hit.tensor;
+    const tensor = tf.keep(make());
+    if (hit) hit.tensor.dispose();
+    this.derivedWeights.set(key, { sources: ids, tensor });
+    return tensor;
+  }
+
   dispose(): void {
+    for (const { tensor } of this.derivedWeights.values()) tensor.dispose();
+    this.derivedWeights.clear();
     for (const kv of [...this.layers, ...this.pending]) if (kv) tf.dispose([kv.k, kv.v]);
     this.layers.fill(undefined);
     this.pending.fill(undefined);
