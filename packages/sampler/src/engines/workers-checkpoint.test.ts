@@ -28,7 +28,10 @@ describe('workers engine on a real checkpoint (CausalLM.save → CausalLM.load i
     const pooled = GenerateCandidatesOptions.parse({ ...sampling, engine: { kind: 'workers', checkpoint: dir, workers: 2, backend: 'wasm' } });
     const t = testContext(5);
     const viaWorkers = (await lastValueFrom(from([prompts] as FlowItem[]).pipe(generateCandidates.create(pooled, t.ctx), toArray<FlowItem>()))) as Batch[];
-    expect(t.logs.filter((l) => /worker \d loaded .* on backend wasm/.test(l))).toHaveLength(2);
+    // A thread still loading when the last prompt is done is terminated before it reports.
+    const loaded = t.logs.filter((l) => /worker \d loaded /.test(l));
+    expect(loaded.length).toBeGreaterThanOrEqual(1);
+    expect(loaded.every((l) => l.endsWith('on backend wasm'))).toBe(true);
 
     const tokenizer = await loadTokenizer(dir);
     const model = await CausalLM.load(dir, { tokenizer });
