@@ -99,6 +99,7 @@ export const generateCandidates = defineStage({
             } finally {
               life.signal.removeEventListener('abort', onLifeAbort);
             }
+            if (life.signal.aborted) return null; // unsubscribed mid-batch: nobody listens, report nothing
             const rows: number[] = [];
             const candidates: Candidate[] = [];
             let failed = 0;

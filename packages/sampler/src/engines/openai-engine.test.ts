@@ -94,7 +94,7 @@ describe('openai engine', () => {
   it('aborts in-flight requests when unsubscribed', async () => {
     server = await startFakeServer(() => ({ delayMs: 5_000 }));
     const t = testContext(1);
-    const options = GenerateCandidatesOptions.parse({ n: 1, engine: { kind: 'openai', baseUrl: server.baseUrl, model: 'sft' } });
+    const options = GenerateCandidatesOptions.parse({ n: 1, onError: 'skip', engine: { kind: 'openai', baseUrl: server.baseUrl, model: 'sft' } });
     const received: FlowItem[] = [];
     const subscription = concat(from([prompts(['b', 'c'])] as FlowItem[]), NEVER).pipe(generateCandidates.create(options, t.ctx)).subscribe((b) => received.push(b));
     for (let i = 0; i < 100 && server.requests.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
@@ -103,5 +103,9 @@ describe('openai engine', () => {
     for (let i = 0; i < 100 && server.aborted() < 2; i++) await new Promise((r) => setTimeout(r, 20));
     expect(server.aborted()).toBe(2);
     expect(received).toEqual([]);
+    // The aborted prompts are not reported as skipped: nobody is listening any more.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(t.metrics).toEqual([]);
+    expect(t.logs.filter((l) => l.includes('skipped'))).toEqual([]);
   });
 });
