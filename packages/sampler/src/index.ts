@@ -16,3 +16,4 @@ export * from './engines/candidate-engines.js';
 export * from './engines/local-engine.js';
 export * from './engines/workers-engine.js';
 export * from './engines/openai-engine.js';
+export * from './sampler-stages.js';
