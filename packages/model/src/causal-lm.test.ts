@@ -7,6 +7,7 @@ import { initBackend, tf } from '@prefstream/core';
 import { CausalLM } from './causal-lm.js';
 import { parseModelConfig } from './config/parse-model-config.js';
 import { CheckpointReader } from './safetensors/checkpoint-reader.js';
+import { writeSafetensors } from './safetensors/write-safetensors.js';
 
 const tmp = () => mkdtemp(path.join(tmpdir(), 'causal-lm-'));
 
@@ -146,5 +147,29 @@ describe('CausalLM.save / load', () => {
     await expect(CausalLM.load(dir)).rejects.toThrow(/config\.json.*n_layer/s);
     await writeFile(configPath, '{ nope');
     await expect(CausalLM.load(dir)).rejects.toThrow(/config\.json: not valid JSON/);
+  });
+
+  it('reads GPT-2 files without the transformer. prefix, skips mask buffers, refuses unknown tensors unless told', async () => {
+    const orig = await tmp();
+    const model = CausalLM.random(parseModelConfig({ model_type: 'gpt2', vocab_size: 16, n_embd: 4, n_layer: 1, n_head: 1, n_positions: 8 }), 3);
+    await model.save(orig);
+    const r = await CheckpointReader.open(orig);
+    const renamed = new Map();
+    for (const name of r.names()) renamed.set(name.replace(/^transformer\./, ''), await r.read(name));
+    await r.close();
+    renamed.set('h.0.attn.bias', { dtype: 'F32', shape: [1], data: new Uint8Array(4) }); // old causal-mask buffer
+    const dir = await tmp();
+    await writeFile(path.join(dir, 'config.json'), await readFile(path.join(orig, 'config.json')));
+    await writeSafetensors(path.join(dir, 'model.safetensors'), renamed);
+    const loaded = await CausalLM.load(dir);
+    expect(await loaded.fingerprint()).toBe(await model.fingerprint());
+    loaded.dispose();
+    renamed.set('score.weight', { dtype: 'F32', shape: [1], data: new Uint8Array(4) }); // e.g. a reward head
+    await writeSafetensors(path.join(dir, 'model.safetensors'), renamed);
+    await expect(CausalLM.load(dir)).rejects.toThrow(/does not use: transformer\.score\.weight .*ignoreUnexpected/);
+    const lenient = await CausalLM.load(dir, { ignoreUnexpected: true });
+    expect(await lenient.fingerprint()).toBe(await model.fingerprint());
+    lenient.dispose();
+    model.dispose();
   });
 });

@@ -39,7 +39,7 @@ export async function readWeights(dir: string, config: ModelConfig, arch: Archit
     const wanted = new Set(specs.map((s) => s.name));
     // A tied head may still be stored (some exporters write it): it is the embedding, skip it.
     if (config.tieWordEmbeddings) byName.delete('lm_head.weight');
-    const unexpected = [...byName.keys()].filter((n) => !wanted.has(n));
+    const unexpected = [...byName].filter(([n]) => !wanted.has(n)).map(([, fileName]) => fileName);
     if (unexpected.length && !options.ignoreUnexpected) {
       throw new DataError({
         file: dir,
