@@ -53,6 +53,13 @@ interface Weight {
   dtype: SafetensorsDtype;
 }
 
+/**
+ * A Hugging Face causal LM over tfjs variables. @owns its weights (see `trainableVariables`).
+ * @example
+ * const model = await CausalLM.load('../shared/fixtures/hf-gpt2-tiny');
+ * const { logps } = await computeLogps(model, packSequences([[15496]], [[995]], { padSide: 'right', padTokenId: 50256 }));
+ * model.dispose();
+ */
 export class CausalLM implements LogProbModel, TextGenerator {
   /** Tokenizer for stop strings and completion text in `generate` (optional). */
   tokenizer: Tokenizer | undefined;

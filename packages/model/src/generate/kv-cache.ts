@@ -11,6 +11,13 @@ export interface LayerKv {
   readonly v: Tensor4D;
 }
 
+/**
+ * Per-layer keys and values of the positions decoded so far, plus tensors derived from weights
+ * that decoding reuses. @owns every tensor it holds; `dispose()` frees them.
+ * @example
+ * const cache = new KvCache(model.config.numLayers);
+ * try { const logits = tf.tidy(() => model.decodeStep({ ids, keyMask, positions, cache })); cache.commit(); } finally { cache.dispose(); }
+ */
 export class KvCache {
   private layers: (LayerKv | undefined)[];
   private pending: (LayerKv | undefined)[];

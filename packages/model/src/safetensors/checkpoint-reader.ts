@@ -14,6 +14,12 @@ import type { TensorInfo } from './parse-safetensors-header.js';
 export const SINGLE_FILE = 'model.safetensors';
 export const INDEX_FILE = 'model.safetensors.index.json';
 
+/**
+ * The weights of a model directory, one tensor at a time; `close()` releases every open shard.
+ * @example
+ * const r = await CheckpointReader.open('runs/policy');
+ * try { for (const name of r.names()) await r.readFloat32(name); } finally { await r.close(); }
+ */
 export class CheckpointReader {
   private readonly open = new Map<string, Promise<SafetensorsReader>>();
 

@@ -8,6 +8,7 @@ import type { RawTensor } from './dtype.js';
 import { rawToFloat32 } from './half-float.js';
 import { parseHeaderLength, parseSafetensorsHeader, type SafetensorsHeader, type TensorInfo } from './parse-safetensors-header.js';
 
+/** One open safetensors file; `close()` releases the file handle. */
 export class SafetensorsReader {
   private closed = false;
 
