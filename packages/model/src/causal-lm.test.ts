@@ -71,6 +71,16 @@ describe('CausalLM on the Hugging Face GPT-2 fixture', () => {
     }
   });
 
+  it('load, random and dispose leave no tensors behind', async () => {
+    const before = tf.memory().numTensors;
+    const loaded = await CausalLM.load(FIXTURE);
+    expect(tf.memory().numTensors).toBe(before + loaded.trainableVariables().size);
+    loaded.dispose();
+    const random = CausalLM.random(parseModelConfig({ model_type: 'gpt2', vocab_size: 16, n_embd: 8, n_layer: 1, n_head: 2, n_positions: 4 }), 1);
+    random.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('rejects ids outside the vocabulary and sequences past n_positions, naming them', () => {
     const model = CausalLM.random(parseModelConfig({ model_type: 'gpt2', vocab_size: 16, n_embd: 8, n_layer: 1, n_head: 2, n_positions: 4 }), 1);
     try {

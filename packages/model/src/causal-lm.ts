@@ -75,7 +75,7 @@ export class CausalLM implements LogProbModel, TextGenerator {
   ) {
     this.arch = ARCHITECTURES[config.architecture];
     this.weights = new Map(
-      entries.map(({ spec, values, shape, dtype }) => [spec.name, { spec, dtype, variable: tf.variable(tf.tensor(values, shape, 'float32'), true) }]),
+      entries.map(({ spec, values, shape, dtype }) => [spec.name, { spec, dtype, variable: tf.tidy(() => tf.variable(tf.tensor(values, shape, 'float32'), true)) }]),
     );
     this.decoder = this.arch.decoder(config, (name) => {
       const w = this.weights.get(name);
