@@ -23,7 +23,9 @@ export const MergeModelEntry = strict({
 });
 
 export const MergeConfig = strict({
-  merge_method: z.enum(Object.keys(MERGE_METHODS) as [string, ...string[]]),
+  merge_method: z.enum(Object.keys(MERGE_METHODS) as [string, ...string[]], {
+    error: (iss) => `merge method ${JSON.stringify(iss.input)} is not supported; supported: ${Object.keys(MERGE_METHODS).join(', ')}`,
+  }),
   /** B: the model task vectors are taken against; its config, tokenizer and chat template are copied. */
   base_model: z.string().min(1),
   models: z.array(MergeModelEntry).min(1),
