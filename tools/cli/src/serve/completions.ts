@@ -19,9 +19,12 @@ function tokenPrompts(prompt: CompletionRequest['prompt'], tokenizer: Tokenizer)
   return prompt as number[][];
 }
 
-/** Legacy `logprobs` object: sampled tokens only (no alternatives are computed). */
-export function legacyLogprobs(g: Generation, tokenizer: Tokenizer) {
-  const tokens = g.completionIds.map((id) => tokenizer.decode([id]));
+/**
+ * Legacy `logprobs` object: sampled tokens only (no alternatives are computed). With `asIds`
+ * (vLLM's `return_tokens_as_token_ids`) each token is `token_id:<n>`.
+ */
+export function legacyLogprobs(g: Generation, tokenizer: Tokenizer, asIds = false) {
+  const tokens = g.completionIds.map((id) => (asIds ? `token_id:${id}` : tokenizer.decode([id])));
   const textOffset: number[] = [];
   let offset = 0;
   for (const t of tokens) {
@@ -49,7 +52,7 @@ export async function createCompletion(body: unknown, state: ServeState): Promis
     choices: ordered.map((g) => ({
       index: g.promptIndex * n + g.sampleIndex,
       text: g.completion,
-      logprobs: request.logprobs == null ? null : legacyLogprobs(g, state.tokenizer),
+      logprobs: request.logprobs == null ? null : legacyLogprobs(g, state.tokenizer, request.return_tokens_as_token_ids ?? false),
       finish_reason: finishReason(g.finishReason),
     })),
     usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },

@@ -31,6 +31,8 @@ export const CompletionRequest = z.looseObject({
   /** Any value ≥ 0 returns the sampled tokens' log-probs; alternatives (top_logprobs) are not computed. */
   logprobs: z.number().int().min(0).max(5).nullish(),
   echo: z.boolean().nullish(),
+  /** vLLM's extension: log-prob tokens as `token_id:<n>`, so clients get exact ids (bytes that are not valid UTF-8 on their own survive). */
+  return_tokens_as_token_ids: z.boolean().nullish(),
 });
 export type CompletionRequest = z.output<typeof CompletionRequest>;
 
