@@ -6,6 +6,7 @@
 import { endianness } from 'node:os';
 import { DTYPE_BYTES, elementCount } from '../../safetensors/dtype.js';
 import { float32ToRaw } from '../../safetensors/half-float.js';
+import { encodeBfloat16 } from './bfloat16-codec.js';
 import type { TensorSource } from './tensor-source.js';
 import type { PlannedTensor, TensorProducer } from './write-streamed-checkpoint.js';
 
@@ -29,6 +30,7 @@ const LITTLE_ENDIAN = endianness() === 'LE';
 function encode(values: Float32Array, dtype: PlannedTensor['dtype']): Uint8Array {
   // Float32Array memory already is little-endian F32 on LE hosts: no per-element conversion.
   if (dtype === 'F32' && LITTLE_ENDIAN) return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  if (dtype === 'BF16' && LITTLE_ENDIAN) return encodeBfloat16(values);
   return float32ToRaw(values, [values.length], dtype).data;
 }
 

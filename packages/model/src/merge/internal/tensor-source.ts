@@ -5,12 +5,16 @@
  */
 import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
+import { endianness } from 'node:os';
 import path from 'node:path';
 import { DataError } from '@prefstream/core';
 import { CheckpointReader } from '../../safetensors/checkpoint-reader.js';
 import { DTYPE_BYTES, type SafetensorsDtype } from '../../safetensors/dtype.js';
 import { rawToFloat32 } from '../../safetensors/half-float.js';
 import { parseHeaderLength } from '../../safetensors/parse-safetensors-header.js';
+import { decodeBfloat16 } from './bfloat16-codec.js';
+
+const LITTLE_ENDIAN = endianness() === 'LE';
 
 /** dtype, shape and where the bytes are: `file`'s data area [begin, end). */
 export interface SourceTensorInfo {
@@ -99,6 +103,7 @@ export class TensorSource {
     const info = this.info(name);
     const bytes = DTYPE_BYTES[info.dtype];
     const data = await this.readBytes(name, start * bytes, count * bytes);
+    if (info.dtype === 'BF16' && LITTLE_ENDIAN) return decodeBfloat16(data); // fresh buffer: aligned
     return rawToFloat32({ dtype: info.dtype, shape: [count], data });
   }
 
