@@ -56,6 +56,26 @@ describe('runPipeline: one smoke run per pipeline', () => {
   }, 60_000);
 });
 
+describe('runPipeline: hooks', () => {
+  it('an abort stops after the current update with a checkpoint and no final model; evaluate results are logged', async () => {
+    const data = await writeJsonl(dir, 'stop.jsonl', TINY_DATA.dpo!);
+    const output = join(dir, 'run-stop');
+    const controller = new AbortController();
+    const before = tf.memory().numTensors;
+    const result = await runPipeline(tinyRunConfig({ name: 'dpo' }, data, output, { batchRows: 1, evaluation: { every: 1 } }), {
+      signal: controller.signal,
+      evaluate: ({ step }) => ({ twice_step: 2 * step }),
+      onStep: ({ step }) => step === 2 && controller.abort(),
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(result).toMatchObject({ step: 2, stopped: true, finalDir: undefined });
+    expect(await readdir(output)).toEqual(expect.arrayContaining(['checkpoint-2']));
+    expect(await readdir(output)).not.toContain('final');
+    const rows = (await readFile(join(output, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+    expect(rows.map((r) => r['eval/twice_step'])).toEqual([2, 4]);
+  }, 60_000);
+});
+
 describe('runPipeline: bad input', () => {
   it('an unknown key errors listing the valid keys', async () => {
     const config = { ...tinyRunConfig({ name: 'dpo' }, 'x.jsonl', join(dir, 'bad')), checkpont: { every: 1 } };
