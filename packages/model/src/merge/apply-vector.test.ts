@@ -105,4 +105,14 @@ describe('applyVector', () => {
     expect(existsSync(at('o'))).toBe(false);
     await expect(applyVector({ target: at('b'), vector: at('v'), out: at('o'), alpha: Number.NaN })).rejects.toThrow(/alpha must be a finite number/);
   });
+
+  it('on the BF16 Llama fixture: θ + (θ − θ) is θ again, byte for byte, in every tensor', async () => {
+    const fixture = path.resolve(import.meta.dirname, '../../fixtures/llama-bf16');
+    await extractVector({ base: fixture, tuned: fixture, out: at('zero') });
+    expect(Object.values(await readTinyCheckpoint(at('zero'))).every((t) => t.dtype === 'BF16' && t.values.every((v) => v === 0))).toBe(true);
+    const s = await applyVector({ target: fixture, vector: at('zero'), out: at('same') });
+    expect(s.computed).toBeGreaterThan(0);
+    const [a, b] = await Promise.all([readFile(path.join(fixture, 'model.safetensors')), readFile(at('same/model.safetensors'))]);
+    expect(b.equals(a)).toBe(true);
+  });
 });
