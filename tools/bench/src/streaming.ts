@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { concatMap, lastValueFrom, map, reduce, timer, type OperatorFunction } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
-import { createRng, fromSource, makeBatch, readDataset, utf8Vector, writeArrowIpc, writeJsonl, writeParquet } from '@prefstream/core';
+import { createRng, fromSource, makeBatch, readDataset, utf8Vector, writeArrowIpc, writeJsonl, writeParquet } from '@prefstream/core/data';
 
 const BATCH_ROWS = 4096;
 /**

@@ -3,12 +3,13 @@
  * RecordBatchReader is itself pull-based: a record batch is read from disk when asked for.
  */
 import { open, stat } from 'node:fs/promises';
-import { RecordBatchReader, type RecordBatch } from 'apache-arrow';
+import { RecordBatchReader, Type, type RecordBatch, type Vector } from 'apache-arrow';
+import type { Utf8Cells } from '../batch/utf8-cells.js';
 import { DataError } from '../errors/data-error.js';
 import { typeAccepts } from '../schema/arrow-schema.js';
 import { checkColumn, requireColumns } from './internal/check-column.js';
 import { rebatch } from './internal/rebatch.js';
-import { sliceChunk, type ColumnTypes, type ColumnValues, type RowChunk } from './internal/row-chunk.js';
+import { sliceChunk, type ChunkColumn, type ColumnTypes, type RowChunk } from './internal/row-chunk.js';
 import { vectorValues } from './internal/vector-values.js';
 import { resolveSourceOptions, type SourceOptions } from './source-options.js';
 
@@ -52,14 +53,27 @@ function toChunk(batch: RecordBatch, startRow: number, path: string, state: { ty
   const present = batch.schema.fields.map((f) => f.name);
   state.types ??= Object.fromEntries(batch.schema.fields.map((f) => [f.name, f.type]));
   requireColumns(Object.keys(state.types), present, path);
-  const columns: Record<string, ColumnValues> = {};
+  const columns: Record<string, ChunkColumn> = {};
   for (const [name, type] of Object.entries(state.types)) {
     const vector = batch.getChild(name)!;
     if (!typeAccepts(type, vector.type)) {
       throw new DataError({ file: path, row: startRow, field: name, message: `expected ${type}, got ${vector.type}` });
     }
-    columns[name] = vectorValues(vector);
-    checkColumn(columns[name], type, path, name, startRow);
+    const cells = type.typeId === Type.Utf8 ? utf8CellsOf(vector) : undefined;
+    if (cells) {
+      columns[name] = cells;
+      continue;
+    }
+    const values = vectorValues(vector);
+    checkColumn(values, type, path, name, startRow);
+    columns[name] = values;
   }
   return { startRow, numRows: batch.numRows, columns };
+}
+
+/** A null-free Utf8 vector's own bytes and offsets (no string is decoded), else undefined. */
+function utf8CellsOf(vector: Vector): Utf8Cells | undefined {
+  if (vector.type.typeId !== Type.Utf8 || vector.nullCount > 0 || vector.data.length !== 1) return undefined;
+  const data = vector.data[0]!;
+  return { kind: 'utf8-cells', length: data.length, offsets: data.valueOffsets as Int32Array, bytes: data.values as Uint8Array };
 }

@@ -4,13 +4,14 @@
  * groups without decoding them.
  */
 import { stat } from 'node:fs/promises';
-import type { RecordBatch } from 'apache-arrow';
+import { Type, type RecordBatch } from 'apache-arrow';
+import { toUtf8Cells } from '../batch/utf8-cells.js';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema, type ColumnData, type FileMetaData } from 'hyparquet';
 import { DataError } from '../errors/data-error.js';
 import { checkColumn, requireColumns } from './internal/check-column.js';
 import { inferColumnType } from './internal/infer-type.js';
 import { rebatch } from './internal/rebatch.js';
-import type { ColumnTypes, ColumnValues, RowChunk } from './internal/row-chunk.js';
+import type { ChunkColumn, ColumnTypes, ColumnValues, RowChunk } from './internal/row-chunk.js';
 import { resolveSourceOptions, type ResolvedSourceOptions, type SourceOptions } from './source-options.js';
 
 /**
@@ -71,9 +72,17 @@ async function readGroup(
   }
   const columns: Record<string, ColumnValues> = {};
   for (const name of names) columns[name] = assemble(pieces.get(name) ?? [], rowStart, rowEnd, path, name);
+  pieces.clear();
   state.types ??= Object.fromEntries(names.map((name) => [name, inferColumnType(name, columns[name]![0], path)]));
-  for (const name of names) checkColumn(columns[name]!, state.types[name]!, path, name, rowStart);
-  return { startRow: rowStart, numRows: rowEnd - rowStart, columns };
+  const chunk: Record<string, ChunkColumn> = {};
+  for (const name of names) {
+    checkColumn(columns[name]!, state.types[name]!, path, name, rowStart);
+    // The group's strings are encoded now and dropped, not held while its batches are pulled one
+    // by one: held that long they reach V8's old generation, which is collected late.
+    chunk[name] = state.types[name]!.typeId === Type.Utf8 ? toUtf8Cells(columns[name] as string[]) : columns[name]!;
+    delete columns[name];
+  }
+  return { startRow: rowStart, numRows: rowEnd - rowStart, columns: chunk };
 }
 
 /** The values of rows [rowStart, rowEnd) from the decoded pieces (which may cover more rows). */

@@ -5,10 +5,16 @@
 import { Precision, Type, makeVector, vectorFromArray, type DataType, type RecordBatch, type Vector } from 'apache-arrow';
 import { makeBatch } from '../../batch/columns.js';
 import { utf8Column } from '../../batch/utf8.js';
+import { isUtf8Cells, utf8CellAt, utf8CellsVector, type Utf8Cells } from '../../batch/utf8-cells.js';
 import { setBatchPosition } from '../batch-position.js';
-import type { ColumnTypes, ColumnValues, RowChunk } from './row-chunk.js';
+import type { ChunkColumn, ColumnTypes, ColumnValues, RowChunk } from './row-chunk.js';
 
-function concat(pieces: readonly ColumnValues[]): ColumnValues {
+function decode(values: ChunkColumn): ColumnValues {
+  return isUtf8Cells(values) ? Array.from({ length: values.length }, (_, i) => utf8CellAt(values, i)) : values;
+}
+
+function concat(encoded: readonly ChunkColumn[]): ColumnValues {
+  const pieces = encoded.map(decode);
   if (pieces.length === 1) return pieces[0]!;
   if (pieces.every((p) => Array.isArray(p))) return ([] as unknown[]).concat(...(pieces as unknown[][]));
   return pieces.flatMap((p) => Array.from(p as ArrayLike<unknown>));
@@ -36,6 +42,10 @@ function buildVector(values: ColumnValues, type: DataType): Vector {
 /** One batch from consecutive chunks, tagged with its position in `source`. */
 export function buildBatch(pieces: readonly RowChunk[], types: ColumnTypes, source: string): RecordBatch {
   const columns: Record<string, Vector> = {};
-  for (const [name, type] of Object.entries(types)) columns[name] = buildVector(concat(pieces.map((p) => p.columns[name]!)), type);
+  for (const [name, type] of Object.entries(types)) {
+    const parts = pieces.map((p) => p.columns[name]!);
+    // Encoded strings are copied byte-wise; nothing is decoded back into JS strings.
+    columns[name] = type.typeId === Type.Utf8 && parts.every(isUtf8Cells) ? utf8CellsVector(parts as Utf8Cells[]) : buildVector(concat(parts), type);
+  }
   return setBatchPosition(makeBatch(columns), source, pieces[0]!.startRow);
 }

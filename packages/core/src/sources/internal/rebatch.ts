@@ -7,7 +7,8 @@ import type { RecordBatch } from 'apache-arrow';
 import { DataError } from '../../errors/data-error.js';
 import type { ResolvedSourceOptions } from '../source-options.js';
 import { buildBatch } from './build-batch.js';
-import { sliceChunk, type ColumnTypes, type RowChunk } from './row-chunk.js';
+import { isUtf8Cells, utf8CellBytes } from '../../batch/utf8-cells.js';
+import { cellAt, sliceChunk, type ChunkColumn, type ColumnTypes, type RowChunk } from './row-chunk.js';
 
 /** Rough size of a cell: string length, 8 per number, sums for lists and objects. */
 function cellBytes(value: unknown): number {
@@ -17,6 +18,11 @@ function cellBytes(value: unknown): number {
   if (ArrayBuffer.isView(value)) return value.byteLength;
   if (value && typeof value === 'object') return Object.values(value).reduce<number>((sum, v) => sum + cellBytes(v), 0);
   return 0;
+}
+
+/** Size of row `i` of a column (encoded strings count their bytes). */
+function columnCellBytes(values: ChunkColumn, i: number): number {
+  return isUtf8Cells(values) ? utf8CellBytes(values, i) : cellBytes(values[i]);
 }
 
 export async function* rebatch(
@@ -44,7 +50,7 @@ export async function* rebatch(
   };
 
   for await (const chunk of chunks) {
-    const keys = groupBy === undefined ? undefined : (chunk.columns[groupBy] as ArrayLike<unknown> | undefined);
+    const keys = groupBy === undefined ? undefined : chunk.columns[groupBy];
     if (groupBy !== undefined && !keys) {
       throw new DataError({ file: source, field: groupBy, message: `groupBy column is missing (columns: ${Object.keys(chunk.columns).join(', ')})` });
     }
@@ -52,7 +58,7 @@ export async function* rebatch(
     while (offset < chunk.numRows) {
       let end = offset;
       if (isClosing) {
-        while (end < chunk.numRows && keys![end] === closing) end++;
+        while (end < chunk.numRows && cellAt(keys!, end) === closing) end++;
         if (end > offset) pieces.push(sliceChunk(chunk, offset, end));
         rows += end - offset;
         if (rows > maxGroupRows + batchRows) {
@@ -64,7 +70,7 @@ export async function* rebatch(
       }
       if (countBytes) {
         while (end < chunk.numRows && rows + (end - offset) < batchRows && bytes < batchBytes) {
-          for (const values of Object.values(chunk.columns)) bytes += cellBytes((values as ArrayLike<unknown>)[end]);
+          for (const values of Object.values(chunk.columns)) bytes += columnCellBytes(values, end);
           end++;
         }
       } else {
@@ -76,7 +82,7 @@ export async function* rebatch(
       if (rows >= batchRows || bytes >= batchBytes) {
         if (keys) {
           isClosing = true;
-          closing = keys[end - 1];
+          closing = cellAt(keys, end - 1);
         } else {
           yield emit();
         }

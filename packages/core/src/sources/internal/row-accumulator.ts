@@ -1,17 +1,20 @@
 /**
  * Collects row objects (parsed JSONL lines, rows handed to `fromRows`) into column arrays,
- * checking each field as it arrives so an error can still name the line.
+ * checking each field as it arrives so an error can still name the line. Utf8 columns are encoded
+ * into bytes as each row arrives (see `Utf8Builder`), so no parsed string outlives its row.
  */
-import type { DataType } from 'apache-arrow';
+import { Type, type DataType } from 'apache-arrow';
+import { Utf8Builder } from '../../batch/utf8-cells.js';
 import { DataError } from '../../errors/data-error.js';
 import { inferColumnType } from './infer-type.js';
-import type { ColumnTypes, RowChunk } from './row-chunk.js';
+import type { ChunkColumn, ColumnTypes, RowChunk } from './row-chunk.js';
 import { valueProblem } from './value-problem.js';
 
 export class RowAccumulator {
   private types: ColumnTypes | undefined;
   private names: string[] = [];
   private columns: Record<string, unknown[]> = {};
+  private strings: Record<string, Utf8Builder> = {};
   private startRow = 0;
   private rows = 0;
   /**
@@ -67,14 +70,20 @@ export class RowAccumulator {
         }
       }
     }
-    for (const name of this.names) this.columns[name]!.push(record[name]);
+    for (const name of this.names) {
+      const builder = this.strings[name];
+      if (builder) builder.append(record[name] as string);
+      else this.columns[name]!.push(record[name]);
+    }
     this.rows++;
   }
 
   /** The rows collected so far as a chunk, and a fresh start. */
   take(): RowChunk | undefined {
     if (this.rows === 0) return undefined;
-    const chunk: RowChunk = { startRow: this.startRow, numRows: this.rows, columns: this.columns };
+    const columns: Record<string, ChunkColumn> = {};
+    for (const name of this.names) columns[name] = this.strings[name]?.finish() ?? this.columns[name]!;
+    const chunk: RowChunk = { startRow: this.startRow, numRows: this.rows, columns };
     this.columns = Object.fromEntries(this.names.map((n) => [n, []]));
     this.rows = 0;
     return chunk;
@@ -84,5 +93,6 @@ export class RowAccumulator {
     this.types = types;
     this.names = Object.keys(types);
     this.columns = Object.fromEntries(this.names.map((n) => [n, []]));
+    this.strings = Object.fromEntries(this.names.filter((n) => types[n]!.typeId === Type.Utf8).map((n) => [n, new Utf8Builder()]));
   }
 }
