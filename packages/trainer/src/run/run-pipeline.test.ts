@@ -85,6 +85,12 @@ describe('runPipeline: bad input', () => {
     expect((error as Error).message).toMatch(/valid keys at top level: pipeline, model, reference, tokenizer/);
   });
 
+  it('refuses to start over an output that holds checkpoints unless resuming', async () => {
+    const output = join(dir, 'run-stop'); // written by the abort test above, with checkpoint-2
+    const data = await writeJsonl(dir, 'again.jsonl', TINY_DATA.dpo!);
+    await expect(runPipeline(tinyRunConfig({ name: 'dpo' }, data, output))).rejects.toThrow(/already holds .*checkpoint-2; set resume: true/);
+  });
+
   it('a missing column names the stage before any data moves or model loads', async () => {
     const data = await writeJsonl(dir, 'no-rejected.jsonl', [{ prompt: 'a', chosen: 'b' }]);
     const output = join(dir, 'run-missing');

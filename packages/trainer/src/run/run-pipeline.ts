@@ -72,7 +72,10 @@ export async function runPipeline(input: RunConfigInput, hooks: RunHooks = {}, w
   const flow = checkColumnFlow(stages, columns);
   const needsReference = stages.some((s) => s.kind === 'referenceLogps');
 
-  const latest = config.resume ? await loadLatestCheckpoint(config.output) : undefined;
+  const latest = await loadLatestCheckpoint(config.output);
+  if (latest && !config.resume) {
+    throw new ConfigError(`${where} output`, `${config.output} already holds ${latest.dir}; set resume: true (prefstream run --resume) to continue it, or choose another output`);
+  }
   if (config.resume && !latest) log.warn(`resume: no checkpoint in ${config.output}; starting from the beginning`);
   const resources = await loadRunResources(config, pipeline.trains, needsReference, latest?.dir);
   const { policy, optimizer } = resources;
