@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, initBackend, tf } from '@prefstream/core';
 import { parse } from 'yaml';
+import { dpo, rso } from './pipeline-factories.js';
 import { runPipeline } from './run-pipeline.js';
 import { readWeights, tempDir, TINY_DATA, tinyModel, tinyRunConfig, writeJsonl } from './test-support/tiny-run.js';
 
@@ -33,10 +34,16 @@ const PIPELINES: [string, Record<string, unknown>][] = [
   ['slic', { n: 3, generation: GENERATE, reward: { kind: 'function', fn: 'charSum' } }],
   ['rso', { n: 4, numSamples: 2, generation: GENERATE, reward: { kind: 'function', fn: 'charSum' } }],
 ];
+/** RSO's sampling with DPO's loss: one entry of RSO's list swapped, run end to end. */
+const RSO_WITH_DPO_LOSS = {
+  stages: rso({ n: 4, numSamples: 2, generation: GENERATE, reward: { kind: 'function', fn: 'charSum' } }).stages.map((s) =>
+    s.kind === 'preferenceLoss' ? dpo({ beta: 0.1 }).stages.find((d) => d.kind === 'preferenceLoss')! : s,
+  ),
+};
 
 describe('runPipeline: one smoke run per pipeline', () => {
-  it.each(PIPELINES)('%s: 2 updates change the weights, metrics are finite, no tensor leaks', async (name, options) => {
-    const data = await writeJsonl(dir, `${name}.jsonl`, TINY_DATA[name]!);
+  it.each([...PIPELINES, ['custom', RSO_WITH_DPO_LOSS] as [string, Record<string, unknown>]])('%s: 2 updates change the weights, metrics are finite, no tensor leaks', async (name, options) => {
+    const data = await writeJsonl(dir, `${name}.jsonl`, TINY_DATA[name === 'custom' ? 'rso' : name]!);
     const output = join(dir, `run-${name}`);
     const before = tf.memory().numTensors;
     const result = await runPipeline(tinyRunConfig({ name, ...options }, data, output, { maxSteps: 2 }), { resources: { charSum } });
