@@ -63,6 +63,36 @@ describe('prefstream run', () => {
     expect(err.join('\n')).toMatch(/tokenize \(#0\).*"rejected"/);
   });
 
+  it('stops on SIGINT after the current update with a checkpoint and no final model', async () => {
+    const file = path.join(dir, 'long.yaml');
+    await writeFile(file, (await readFile(EXAMPLE, 'utf8')).replace('maxSteps: 4', 'maxSteps: 400\nepochs: 100').replace('path: pairs.jsonl', `path: ${path.join(ROOT, 'examples/dpo-tiny/pairs.jsonl')}`));
+    const output = path.join(dir, 'interrupted');
+    const out: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void out.push(args.join(' ')));
+    let sent = false;
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out.push(String(chunk));
+      // The signal arrives as Ctrl-C would deliver it: through the process's SIGINT listeners.
+      if (!sent && String(chunk).startsWith('step 3/')) {
+        sent = true;
+        process.emit('SIGINT');
+      }
+      return true;
+    });
+    expect(await run.run([file, '--output', output])).toBe(130);
+    expect(sent).toBe(true);
+    const stopped = /stopped at step (\d+); checkpoint (\S+)/.exec(out.join(''));
+    expect(stopped).not.toBeNull();
+    const step = Number(stopped![1]);
+    expect(step).toBeGreaterThanOrEqual(3);
+    expect(step).toBeLessThan(400);
+    const entries = await readdir(output);
+    expect(entries).toContain(`checkpoint-${step}`);
+    expect(entries).not.toContain('final');
+    expect(process.listenerCount('SIGINT')).toBe(0);
+  }, 60_000);
+
   it('exits 1 on a config file that is not YAML', async () => {
     const file = path.join(dir, 'broken.yaml');
     await writeFile(file, 'pipeline: [unclosed\n');
