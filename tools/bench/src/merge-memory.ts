@@ -66,7 +66,9 @@ async function generate(dir: string, s: (typeof SIZES)['full'], tuned: boolean):
         for (let i = 0; i < values.length; i++) values[i] = t.shape.length === 1 ? 1 : value(k, at + i, tuned);
         // Synthetic data: BF16 by truncation (the top 16 bits) is good enough and fast.
         const bits = new Uint32Array(values.buffer);
-        await f.write(Uint16Array.from(bits, (b) => b >>> 16));
+        const bf16 = new Uint16Array(values.length);
+        for (let i = 0; i < bf16.length; i++) bf16[i] = bits[i]! >>> 16;
+        await f.write(bf16);
       }
     }
   } finally {
