@@ -14,6 +14,7 @@ import { planTensors } from './internal/plan-tensors.js';
 import { writeCombination } from './internal/write-combination.js';
 import type { MergeOutputOptions, MergeSummary } from './merge-summary.js';
 
+/** Inputs, output and parameters of `applyVector`. */
 export interface ApplyVectorOptions extends MergeOutputOptions {
   /** θ_target: the model that receives the vector (its config, tokenizer and chat template are copied). */
   readonly target: string;

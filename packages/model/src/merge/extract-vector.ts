@@ -13,6 +13,7 @@ import type { MergeOutputOptions, MergeSummary } from './merge-summary.js';
 /** The manifest a vector directory carries (besides config.json of the tuned model). */
 export const VECTOR_MANIFEST_FILE = 'vector_manifest.json';
 
+/** Inputs, output and storage dtype of `extractVector`. */
 export interface ExtractVectorOptions extends MergeOutputOptions {
   /** θ_base: the starting point (e.g. the SFT checkpoint). */
   readonly base: string;

@@ -11,6 +11,7 @@ import { MERGE_DTYPES, parseMergeConfig } from './merge-config.js';
 import { MERGE_METHODS } from './merge-methods.js';
 import type { MergeOutputOptions, MergeSummary } from './merge-summary.js';
 
+/** Output and error context of `mergeCheckpoints`. */
 export interface MergeCheckpointsOptions extends MergeOutputOptions {
   /** New output directory; must not exist. */
   readonly out: string;

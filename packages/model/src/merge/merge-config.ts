@@ -15,6 +15,7 @@ import { MERGE_METHODS } from './merge-methods.js';
 export const MERGE_DTYPES: Readonly<Record<string, SafetensorsDtype>> = { float32: 'F32', float16: 'F16', bfloat16: 'BF16' };
 const DtypeName = z.enum(Object.keys(MERGE_DTYPES) as [string, ...string[]]);
 
+/** One entry of `models:` — a checkpoint and its parameters. */
 export const MergeModelEntry = strict({
   /** A local checkpoint directory (relative paths resolve against the working directory, as in mergekit). */
   model: z.string().min(1),
@@ -22,6 +23,7 @@ export const MergeModelEntry = strict({
   parameters: z.record(z.string(), z.union([z.number(), z.boolean()])).default({}),
 });
 
+/** A mergekit merge configuration (the subset described in the README, "Task arithmetic"). */
 export const MergeConfig = strict({
   merge_method: z.enum(Object.keys(MERGE_METHODS) as [string, ...string[]], {
     error: (iss) => `merge method ${JSON.stringify(iss.input)} is not supported; supported: ${Object.keys(MERGE_METHODS).join(', ')}`,

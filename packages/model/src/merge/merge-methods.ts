@@ -8,6 +8,7 @@ import { strictObject as strict } from './internal/strict-object.js';
 /** Combines one element range of the base (first) and every other model, in config order. */
 export type MergeCombine = (chunks: Float32Array[]) => Float32Array;
 
+/** A merge method: its parameter schemas and the chunk combination it builds. */
 export interface MergeMethod {
   /** Global `parameters:` schema (strict: unknown keys are errors). */
   readonly parameters: z.ZodType;
