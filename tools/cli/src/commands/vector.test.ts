@@ -59,6 +59,8 @@ describe('prefstream vector', () => {
     const json = JSON.parse(await run(['apply', '--target', at('target'), '--vector', at('v'), '--alpha', '0.5', '--out', at('a05'), '--json']));
     expect(await read(at('a05'), 'w')).toEqual([0.25, -0.25]);
     expect(json).toMatchObject({ tensorsWritten: 1, computed: 1, skippedByMask: 0, bytesWritten: 8 });
+    await run(['apply', '--target', at('target'), '--vector', at('v'), '--alpha', '-1', '--out', at('minus')]);
+    expect(await read(at('minus'), 'w')).toEqual([-0.5, 0.5]); // the paper's ablation: subtract the vector
     await run(['apply', '--target', at('target'), '--vector', at('v'), '--exclude', '^w$', '--out', at('masked')]);
     expect(await read(at('masked'), 'w')).toEqual([0, 0]);
   });

@@ -34,6 +34,22 @@ const OPTIONS = {
   apply: { ...COMMON, target: { type: 'string' }, vector: { type: 'string' }, alpha: { type: 'string' }, include: { type: 'string' }, exclude: { type: 'string' } },
 } as const;
 
+/**
+ * `--alpha -1` is the paper's ablation, but node's parseArgs reads a value starting with "-" as
+ * ambiguous: join a negative number to its flag (`--alpha=-1`) before parsing.
+ */
+export function joinNegativeNumbers(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (argv[i]!.startsWith('--') && !argv[i]!.includes('=') && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else out.push(argv[i]!);
+  }
+  return out;
+}
+
 function required(values: Record<string, unknown>, name: string): string {
   const v = values[name];
   if (typeof v !== 'string' || !v) throw new UsageError(`--${name} is required`);
@@ -103,7 +119,7 @@ export const vector: Command = {
     if (sub !== 'extract' && sub !== 'apply') throw new UsageError(`expected a subcommand, extract or apply, got ${sub === undefined ? 'none' : `"${sub}"`}`);
     let parsed;
     try {
-      parsed = parseArgs({ args: rest, options: OPTIONS[sub], strict: true, allowPositionals: false });
+      parsed = parseArgs({ args: joinNegativeNumbers(rest), options: OPTIONS[sub], strict: true, allowPositionals: false });
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
