@@ -67,6 +67,18 @@ describe('applyVector', () => {
     await expect(applyVector({ target: at('t-untied'), vector: at('v-untied'), out: at('o3') })).rejects.toThrow(/v-untied, field "lm_head.weight": missing tensor/);
   });
 
+  it('tied GPT-2 names: transformer.wte.weight and a stored lm_head.weight change once, and stay equal', async () => {
+    const config = { model_type: 'gpt2', vocab_size: 2, n_embd: 2, n_layer: 1, n_head: 1, n_positions: 4 }; // tie_word_embeddings defaults to true
+    const wte = { values: [1, 2, 3, 4], shape: [2, 2] };
+    await writeTinyCheckpoint(at('t'), { 'transformer.wte.weight': wte, 'lm_head.weight': wte }, { config });
+    await writeTinyCheckpoint(at('v'), { 'transformer.wte.weight': { values: [1, 1, 1, 1], shape: [2, 2] }, 'lm_head.weight': { values: [1, 1, 1, 1], shape: [2, 2] } }, { config });
+    // Masked by the embedding's name: including only lm_head leaves the tied parameter alone.
+    await applyVector({ target: at('t'), vector: at('v'), alpha: 0.5, out: at('o') });
+    await applyVector({ target: at('t'), vector: at('v'), alpha: 0.5, include: /lm_head/, out: at('o-head') });
+    expect(await values(at('o'))).toEqual({ 'transformer.wte.weight': [1.5, 2.5, 3.5, 4.5], 'lm_head.weight': [1.5, 2.5, 3.5, 4.5] });
+    expect(await values(at('o-head'))).toEqual({ 'transformer.wte.weight': [1, 2, 3, 4], 'lm_head.weight': [1, 2, 3, 4] });
+  });
+
   it('F16 / BF16 round trip: base + (tuned − base) gives tuned back, stored in the target dtype; α = 0 is bit-exact', async () => {
     for (const dtype of ['F16', 'BF16'] as const) {
       await writeTinyCheckpoint(at(`b${dtype}`), { w: { values: [0.25, -1.5, 3, 100], dtype } });
