@@ -30,3 +30,4 @@ export * from './sinks/write-parquet.js';
 export * from './sinks/write-arrow-ipc.js';
 export * from './sinks/write-dataset.js';
 export * from './stream/from-source.js';
+export * from './http/post-with-retry.js';

@@ -3,6 +3,7 @@
  * attempt, retries with exponential backoff on network errors, timeouts, HTTP 429 and 5xx, and an
  * answer check: a reply that fails `parse` is retried too (a sampled judge may comply next time).
  */
+import { abortableSleep, HttpRequestError, isRetryableStatus, postWithRetry } from '@prefstream/core';
 
 export interface ChatRequestOptions {
   baseUrl: string;
@@ -18,45 +19,20 @@ export interface ChatRequestOptions {
 /** A failure worth another attempt. */
 class Retryable extends Error {}
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    signal.throwIfAborted();
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
+const NO_RETRY = { maxRetries: 0, backoffMs: 0, maxBackoffMs: 0 };
 
+/** One request; HTTP failures worth retrying (429, 5xx, network, timeout) become `Retryable`. */
 async function attempt(options: ChatRequestOptions, content: string, signal: AbortSignal): Promise<string> {
   const url = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
-  let response: Response;
+  const request = { model: options.model, messages: [{ role: 'user', content }], temperature: options.temperature, max_tokens: options.maxTokens };
+  const headers: Record<string, string> = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
+  let text: string;
   try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}) },
-      body: JSON.stringify({
-        model: options.model,
-        messages: [{ role: 'user', content }],
-        temperature: options.temperature,
-        max_tokens: options.maxTokens,
-      }),
-      signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]),
-    });
+    // Retries live in askJudge, which also retries malformed answers: one attempt here, no jitter.
+    text = await postWithRetry(url, request, headers, { ...NO_RETRY, timeoutMs: options.timeoutMs }, { uniform: () => 0.5 }, signal, () => {});
   } catch (err) {
-    if (signal.aborted) throw err; // the run stopped: not retryable
-    const why = err instanceof Error && err.name === 'TimeoutError' ? `timed out after ${options.timeoutMs} ms` : String(err instanceof Error ? (err.cause ?? err.message) : err);
-    throw new Retryable(`POST ${url}: ${why}`);
-  }
-  const text = await response.text();
-  if (!response.ok) {
-    const message = `POST ${url}: HTTP ${response.status}: ${text.slice(0, 200)}`;
-    throw response.status === 429 || response.status >= 500 ? new Retryable(message) : new Error(message);
+    if (signal.aborted || !(err instanceof HttpRequestError)) throw err; // the run stopped: not retryable
+    throw err.status === undefined || isRetryableStatus(err.status) ? new Retryable(err.message) : err;
   }
   let body: unknown;
   try {
@@ -81,7 +57,7 @@ export async function askJudge<T>(
 ): Promise<{ value: T; retries: number }> {
   let last = '';
   for (let i = 0; i <= options.retries; i++) {
-    if (i > 0) await sleep(options.backoffMs * 2 ** (i - 1), signal);
+    if (i > 0) await abortableSleep(options.backoffMs * 2 ** (i - 1), signal);
     try {
       const answer = await attempt(options, content, signal);
       try {

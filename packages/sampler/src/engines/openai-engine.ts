@@ -4,10 +4,9 @@
  * `logprobs` so the stage can write `completion_logps`.
  */
 import { z } from 'zod';
-import { ConfigError } from '@prefstream/core';
+import { ConfigError, postWithRetry } from '@prefstream/core';
 import type { Tokenizer } from '@prefstream/model';
 import { defineEngine } from './candidate-engine.js';
-import { postWithRetry } from '../internal/post-with-retry.js';
 import { parseCompletions } from '../internal/parse-completions.js';
 
 /** Options of the `openai` engine. */

@@ -2,8 +2,10 @@
  * POST a JSON body with a per-attempt timeout and retries: exponential backoff with jitter drawn
  * from a seeded rng (so a rerun waits the same way), on 429, 5xx, network errors and timeouts.
  * Other statuses fail at once. The final error carries the last status and body excerpt.
+ * Shared by every stage that talks to an OpenAI-compatible server (the sampler's `openai`
+ * engine, the reward package's remote judge).
  */
-import type { Rng } from '@prefstream/core';
+import type { Rng } from '../rng/rng.js';
 
 export interface RetryPolicy {
   readonly timeoutMs: number;
@@ -27,10 +29,12 @@ export class HttpRequestError extends Error {
   }
 }
 
-const retryable = (status: number) => status === 429 || status >= 500;
+/** Statuses worth another attempt: rate limits and server errors. */
+export const isRetryableStatus = (status: number) => status === 429 || status >= 500;
 const excerpt = (body: string) => (body.length > 300 ? `${body.slice(0, 300)}…` : body);
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const timer = setTimeout(() => {
@@ -51,7 +55,7 @@ export async function postWithRetry(
   body: unknown,
   headers: Record<string, string>,
   policy: RetryPolicy,
-  rng: Rng,
+  rng: Pick<Rng, 'uniform'>,
   signal: AbortSignal,
   onRetry: (reason: string) => void,
 ): Promise<string> {
@@ -73,7 +77,7 @@ export async function postWithRetry(
       status = response.status;
       lastBody = text;
       last = `status ${status}: ${excerpt(text)}`;
-      if (!retryable(status)) throw new HttpRequestError(`POST ${url} failed with ${last}`, status, text, attempt + 1);
+      if (!isRetryableStatus(status)) throw new HttpRequestError(`POST ${url} failed with ${last}`, status, text, attempt + 1);
       const retryAfter = Number(response.headers.get('retry-after'));
       if (Number.isFinite(retryAfter) && retryAfter > 0) retryAfterMs = Math.min(retryAfter * 1000, policy.maxBackoffMs);
     } catch (error) {
@@ -85,10 +89,11 @@ export async function postWithRetry(
       last = e.name === 'TimeoutError' ? `timed out after ${policy.timeoutMs} ms` : `network error: ${e.message}${e.cause instanceof Error ? ` (${e.cause.message})` : ''}`;
     }
     if (attempt >= policy.maxRetries) {
-      throw new HttpRequestError(`POST ${url} failed after ${attempt + 1} attempt(s); last ${last}`, status, lastBody, attempt + 1);
+      const message = attempt === 0 ? `POST ${url}: ${last}` : `POST ${url} failed after ${attempt + 1} attempt(s); last ${last}`;
+      throw new HttpRequestError(message, status, lastBody, attempt + 1);
     }
     onRetry(last);
     const backoff = Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** attempt) * (0.5 + rng.uniform());
-    await sleep(Math.max(backoff, retryAfterMs), signal);
+    await abortableSleep(Math.max(backoff, retryAfterMs), signal);
   }
 }
