@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const tsx = createRequire(import.meta.url).resolve('tsx');
-const BENCHES = ['backend-matmul', 'streaming', 'sampler-throughput', 'model-dpo-step'] as const;
+const BENCHES = ['backend-matmul', 'streaming', 'sampler-throughput', 'model-dpo-step', 'merge-memory'] as const;
 
 describe('benchmark scripts (--quick)', () => {
   it.each(BENCHES)('%s runs and writes its quick results', (name) => {
