@@ -33,3 +33,4 @@ export * from './pipelines/custom.js';
 export * from './run/run-config.js';
 export * from './run/run-pipeline.js';
 export * from './run/pipeline-factories.js';
+export * from './pipelines/stages/apply-task-vector.js';

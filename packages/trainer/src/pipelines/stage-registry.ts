@@ -6,12 +6,13 @@ import { LOSSES_STAGES } from '@prefstream/losses';
 import { scoreWithReward } from '@prefstream/reward';
 import { SAMPLER_STAGES } from '@prefstream/sampler';
 import { applyUpdates } from '../stages/apply-updates.js';
+import { applyTaskVector } from './stages/apply-task-vector.js';
 import { nllLoss } from './stages/nll-loss.js';
 import { rewardModelLoss } from './stages/reward-model-loss.js';
 import { tokenize } from './stages/tokenize.js';
 
-/** The trainer's own stages: `tokenize`, `nllLoss`, `rewardModelLoss`, `applyUpdates`. */
-export const TRAINER_STAGES: readonly StageDefinition[] = [tokenize, nllLoss, rewardModelLoss, applyUpdates] as readonly StageDefinition[];
+/** The trainer's own stages: `tokenize`, `nllLoss`, `rewardModelLoss`, `applyTaskVector`, `applyUpdates`. */
+export const TRAINER_STAGES: readonly StageDefinition[] = [tokenize, nllLoss, rewardModelLoss, applyTaskVector, applyUpdates] as readonly StageDefinition[];
 
 /**
  * A registry holding LOSSES_STAGES, SAMPLER_STAGES, `scoreWithReward` and TRAINER_STAGES.
