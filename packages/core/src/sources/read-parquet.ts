@@ -4,7 +4,7 @@
  * groups without decoding them.
  */
 import { stat } from 'node:fs/promises';
-import { Type, type RecordBatch } from 'apache-arrow';
+import { Type, type DataType, type RecordBatch } from 'apache-arrow';
 import { toUtf8Cells } from '../batch/utf8-cells.js';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema, type ColumnData, type FileMetaData } from 'hyparquet';
 import { DataError } from '../errors/data-error.js';
@@ -55,6 +55,13 @@ async function* parquetChunks(path: string, options: ResolvedSourceOptions, stat
   }
 }
 
+/**
+ * Rows [rowStart, rowEnd) of one row group, one column at a time: hyparquet decodes a column
+ * chunk into one JS string per cell, and each column's strings are encoded into bytes before the
+ * next column is decoded, so at most one column of strings is alive — not all of them, and not
+ * while the group's batches are pulled one by one (held that long they reach V8's old generation,
+ * which is collected late).
+ */
 async function readGroup(
   path: string,
   file: Awaited<ReturnType<typeof asyncBufferFromFile>>,
@@ -64,25 +71,23 @@ async function readGroup(
   rowEnd: number,
   state: { types: ColumnTypes | undefined },
 ): Promise<RowChunk> {
-  const pieces = new Map<string, ColumnData[]>();
-  try {
-    await parquetRead({ file, metadata, columns: [...names], rowStart, rowEnd, onChunk: (chunk) => void pieces.set(chunk.columnName, [...(pieces.get(chunk.columnName) ?? []), chunk]) });
-  } catch (cause) {
-    throw new DataError({ file: path, row: rowStart, message: `cannot decode rows ${rowStart}–${rowEnd} (${(cause as Error).message})`, cause });
-  }
-  const columns: Record<string, ColumnValues> = {};
-  for (const name of names) columns[name] = assemble(pieces.get(name) ?? [], rowStart, rowEnd, path, name);
-  pieces.clear();
-  state.types ??= Object.fromEntries(names.map((name) => [name, inferColumnType(name, columns[name]![0], path)]));
-  const chunk: Record<string, ChunkColumn> = {};
+  const types: Record<string, DataType> = { ...state.types };
+  const columns: Record<string, ChunkColumn> = {};
   for (const name of names) {
-    checkColumn(columns[name]!, state.types[name]!, path, name, rowStart);
-    // The group's strings are encoded now and dropped, not held while its batches are pulled one
-    // by one: held that long they reach V8's old generation, which is collected late.
-    chunk[name] = state.types[name]!.typeId === Type.Utf8 ? toUtf8Cells(columns[name] as string[]) : columns[name]!;
-    delete columns[name];
+    const pieces: ColumnData[] = [];
+    try {
+      await parquetRead({ file, metadata, columns: [name], rowStart, rowEnd, onChunk: (chunk) => void pieces.push(chunk) });
+    } catch (cause) {
+      throw new DataError({ file: path, row: rowStart, message: `cannot decode rows ${rowStart}–${rowEnd} (${(cause as Error).message})`, cause });
+    }
+    const values = assemble(pieces, rowStart, rowEnd, path, name);
+    pieces.length = 0;
+    const type = (types[name] ??= inferColumnType(name, values[0], path));
+    checkColumn(values, type, path, name, rowStart);
+    columns[name] = type.typeId === Type.Utf8 ? toUtf8Cells(values as string[]) : values;
   }
-  return { startRow: rowStart, numRows: rowEnd - rowStart, columns: chunk };
+  state.types ??= types;
+  return { startRow: rowStart, numRows: rowEnd - rowStart, columns };
 }
 
 /** The values of rows [rowStart, rowEnd) from the decoded pieces (which may cover more rows). */
