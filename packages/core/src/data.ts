@@ -17,6 +17,7 @@ export * from './schema/columns.js';
 export * from './stage/stage.js';
 export * from './batch/columns.js';
 export * from './batch/vectors.js';
+export * from './batch/utf8.js';
 export * from './schema/row-schemas.js';
 export * from './schema/arrow-schema.js';
 export * from './schema/validate-batch.js';
