@@ -10,3 +10,7 @@ export * from './winrate/estimate-kl.js';
 export * from './bandit-run/tabular-policy.js';
 export * from './bandit-run/bandit-methods.js';
 export * from './bandit-run/train-bandit.js';
+export * from './report/escape-html.js';
+export * from './report/line-chart.js';
+export * from './report/read-metrics-jsonl.js';
+export * from './report/render-report.js';
