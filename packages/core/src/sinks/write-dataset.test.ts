@@ -3,7 +3,6 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { from, map, throwError, concat } from 'rxjs';
-import type { RecordBatch } from 'apache-arrow';
 import { readFloat32, readStrings, readTokenLists } from '../batch/columns.js';
 import { fromRows } from '../sources/from-rows.js';
 import { readDataset } from '../sources/read-dataset.js';
@@ -12,6 +11,7 @@ import { writeDataset } from './write-dataset.js';
 import { writeJsonl } from './write-jsonl.js';
 import { writeParquet } from './write-parquet.js';
 import { writeArrowIpc } from './write-arrow-ipc.js';
+import { collect } from '../test-support/collect.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -20,12 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function collect(source: AsyncIterable<RecordBatch>): Promise<RecordBatch[]> {
-  const out: RecordBatch[] = [];
-  for await (const b of source) out.push(b);
-  return out;
-}
 
 const rows = Array.from({ length: 7 }, (_, i) => ({
   prompt_id: `p${i >> 1}`,

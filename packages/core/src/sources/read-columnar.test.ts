@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Float32, Utf8, vectorFromArray, type RecordBatch } from 'apache-arrow';
+import { Float32, Utf8, vectorFromArray } from 'apache-arrow';
 import { from } from 'rxjs';
 import { makeBatch } from '../batch/columns.js';
 import { utf8Vector } from '../batch/vectors.js';
@@ -14,6 +14,7 @@ import { fromRows } from './from-rows.js';
 import { readParquet } from './read-parquet.js';
 import { readArrowIpc } from './read-arrow-ipc.js';
 import { readDataset } from './read-dataset.js';
+import { collect } from '../test-support/collect.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -22,12 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function collect(source: AsyncIterable<RecordBatch>): Promise<RecordBatch[]> {
-  const out: RecordBatch[] = [];
-  for await (const b of source) out.push(b);
-  return out;
-}
 
 const prompts = (n: number) => Array.from({ length: n }, (_, i) => ({ prompt: `q${i}`, chosen: `a${i}` }));
 

@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RecordBatch } from 'apache-arrow';
 import { readFloat32, readStrings } from '../batch/columns.js';
 import { DataError } from '../errors/data-error.js';
 import { ConfigError } from '../errors/config-error.js';
 import { readJsonl } from './read-jsonl.js';
 import { batchPosition } from './batch-position.js';
+import { collect } from '../test-support/collect.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -21,12 +21,6 @@ async function file(name: string, text: string): Promise<string> {
   const path = join(dir, name);
   await writeFile(path, text);
   return path;
-}
-
-async function collect(source: AsyncIterable<RecordBatch>): Promise<RecordBatch[]> {
-  const out: RecordBatch[] = [];
-  for await (const b of source) out.push(b);
-  return out;
 }
 
 const completions = (groups: number[]) =>
