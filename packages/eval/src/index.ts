@@ -14,3 +14,8 @@ export * from './report/escape-html.js';
 export * from './report/line-chart.js';
 export * from './report/read-metrics-jsonl.js';
 export * from './report/render-report.js';
+export * from './tasks/addition/addition-problems.js';
+export * from './tasks/addition/addition-reward.js';
+export * from './tasks/addition/addition-mistakes.js';
+export * from './tasks/addition/addition-data.js';
+export * from './tasks/addition/addition-task.js';
