@@ -19,3 +19,6 @@ export * from './tasks/addition/addition-reward.js';
 export * from './tasks/addition/addition-mistakes.js';
 export * from './tasks/addition/addition-data.js';
 export * from './tasks/addition/addition-task.js';
+export * from './bandit-run/arm-tokenizer.js';
+export * from './bandit-run/sample-arms.js';
+export * from './bandit-run/tabular-policy-io.js';
