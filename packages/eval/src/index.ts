@@ -22,3 +22,5 @@ export * from './tasks/addition/addition-task.js';
 export * from './bandit-run/arm-tokenizer.js';
 export * from './bandit-run/sample-arms.js';
 export * from './bandit-run/tabular-policy-io.js';
+export * from './bandit-data/bandit-draws.js';
+export * from './bandit-data/fit-pairwise.js';
