@@ -5,7 +5,7 @@
  * run, streaming or not, never recomputes them.
  */
 import path from 'node:path';
-import { COLUMNS, defineStage, float32Vector, readTokenLists, withColumns, type Batch, type StageContext } from '@prefstream/core';
+import { COLUMNS, ConfigError, defineStage, float32Vector, readTokenLists, withColumns, type Batch, type StageContext } from '@prefstream/core';
 import type { LogProbModel } from '@prefstream/model';
 import { concatMap, type OperatorFunction } from 'rxjs';
 import { z } from 'zod';
@@ -14,6 +14,7 @@ import { PackingOptions } from './internal/packing-options.js';
 import { batchKey, cacheFile, hashJson, readCache, writeCache } from './internal/reference-cache.js';
 import { logProbModelResource, tokenizerResource } from './internal/resources.js';
 import { asBatch, stageError } from './internal/stage-input.js';
+import { REF_TOKEN_LOGPS, tokenLogpsOperator } from './token-logps.js';
 
 const STAGE = 'referenceLogps';
 
@@ -29,6 +30,10 @@ export const ReferenceLogpsOptions = z.strictObject({
   cacheDir: z.string().optional().describe('Cache directory; default `<ctx.workDir>/cache/reference-logps`.'),
   tokenizer: z.string().optional().describe('Resource name of the tokenizer that produced the ids; its fingerprint joins the cache key.'),
   template: z.string().default('').describe('The chat template (or its name) that rendered the prompts; joins the cache key.'),
+  perToken: z
+    .boolean()
+    .default(false)
+    .describe('With `completions: single`: write `ref_token_logps` (List<Float32>, one log-prob per completion token, as GRPO\'s k3 KL needs) instead of `ref_logps`; not cached.'),
   ...PackingOptions,
 });
 /** Parsed {@link ReferenceLogpsOptions}. */
@@ -90,9 +95,14 @@ export const referenceLogps = defineStage({
   input: 'batch',
   output: 'batch',
   requires: (o) => [COLUMNS.promptIds, ...LAYOUT[o.completions].inputs],
-  produces: (o) => [...LAYOUT[o.completions].outputs],
+  produces: (o) => (o.perToken ? [REF_TOKEN_LOGPS] : [...LAYOUT[o.completions].outputs]),
   create: (o, ctx): OperatorFunction<unknown, Batch> => {
     const model = logProbModelResource(ctx, o.reference, STAGE, 'reference');
+    if (o.perToken) {
+      if (o.completions !== 'single') throw new ConfigError(`stage ${STAGE}`, 'perToken: true needs completions: single (per-token values of completion_ids)');
+      // Sampled completions never repeat, so a cache would only grow: per-token values are not cached.
+      return tokenLogpsOperator(model, { ...o, output: REF_TOKEN_LOGPS }, STAGE);
+    }
     if (o.tokenizer !== undefined) tokenizerResource(ctx, o.tokenizer, STAGE, 'tokenizer');
     const dir = !o.cache ? undefined : (o.cacheDir ?? (ctx.workDir === undefined ? undefined : path.join(ctx.workDir, 'cache', 'reference-logps')));
     if (o.cache && dir === undefined) ctx.log.warn(`${STAGE}: no cacheDir and no workDir, reference log-probs are not cached`);
