@@ -3,7 +3,9 @@
  */
 import type { StageDefinition } from '@prefstream/core';
 import { preferenceLoss } from './preference-loss.js';
+import { grpoLoss } from './grpo/grpo-loss-stage.js';
 import { referenceLogps } from './reference-logps.js';
+import { tokenLogps } from './token-logps.js';
 
-/** `referenceLogps` (batch → batch) and `preferenceLoss` (batch → gradients). */
-export const LOSSES_STAGES: readonly StageDefinition[] = [referenceLogps, preferenceLoss] as readonly StageDefinition[];
+/** `referenceLogps`, `tokenLogps` (batch → batch), `preferenceLoss` and `grpoLoss` (batch → gradients). */
+export const LOSSES_STAGES: readonly StageDefinition[] = [referenceLogps, preferenceLoss, tokenLogps, grpoLoss] as readonly StageDefinition[];
