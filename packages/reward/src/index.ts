@@ -9,3 +9,4 @@ export * from './pairwise-language-model.js';
 export * from './kinds/remote-judge-reward.js';
 export * from './reward-model.js';
 export * from './kinds/bradley-terry-reward.js';
+export * from './pairwise-judge.js';
