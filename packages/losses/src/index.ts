@@ -9,6 +9,8 @@ export * from './weighted-nll.js';
 export * from './reference-logps.js';
 export * from './token-logps.js';
 export * from './grpo/grpo-aggregations.js';
+export * from './grpo/group-advantages.js';
+export * from './grpo/group-advantages-stage.js';
 export * from './grpo/grpo-loss.js';
 export * from './grpo/grpo-loss-options.js';
 export * from './grpo/grpo-loss-stage.js';
