@@ -5,8 +5,12 @@
 import type { StageSpec } from '@prefstream/core';
 import type { z } from 'zod';
 
-/** What the pipeline trains: the causal LM itself, or a Bradley–Terry reward model on top of it. */
-export type TrainedModel = 'policy' | 'reward-model';
+/**
+ * What the pipeline trains: the causal LM itself, a Bradley–Terry reward model on top of it, a
+ * generative pairwise judge (`PairwiseJudge`, pairwise-rm) or a policy with a value head
+ * (`PolicyWithValueHead`, pairwise-ppo).
+ */
+export type TrainedModel = 'policy' | 'reward-model' | 'pairwise-judge' | 'policy-value';
 
 export interface PipelineKind<S extends z.ZodType = z.ZodType> {
   /** The name in configs (`pipeline: { name: dpo, … }`), after the paper. */

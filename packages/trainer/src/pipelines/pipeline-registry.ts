@@ -9,7 +9,10 @@ import { copgPipeline } from './copg.js';
 import { crlftPipeline } from './crlft.js';
 import { customPipeline } from './custom.js';
 import { dpoPipeline } from './dpo.js';
+import { grpoPipeline } from './grpo.js';
 import type { PipelineKind, TrainedModel } from './pipeline-kind.js';
+import { pairwisePpoPipeline } from './pairwise-ppo.js';
+import { pairwiseRmPipeline } from './pairwise-rm.js';
 import { rewardModelPipeline } from './reward-model.js';
 import { rsoPipeline } from './rso.js';
 import { sftPipeline } from './sft.js';
@@ -17,7 +20,7 @@ import { slicPipeline } from './slic.js';
 
 /** Every pipeline kind, by name. */
 export const PIPELINES: ReadonlyMap<string, PipelineKind> = new Map(
-  ([sftPipeline, rewardModelPipeline, dpoPipeline, slicPipeline, rsoPipeline, copgPipeline, crlftPipeline, customPipeline] as PipelineKind[]).map((p) => [p.name, p]),
+  ([sftPipeline, rewardModelPipeline, dpoPipeline, slicPipeline, rsoPipeline, copgPipeline, crlftPipeline, customPipeline, pairwiseRmPipeline, pairwisePpoPipeline, grpoPipeline] as PipelineKind[]).map((p) => [p.name, p]),
 );
 
 /** A pipeline as configured: `name` plus that pipeline's options. */

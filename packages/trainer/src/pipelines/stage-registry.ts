@@ -8,11 +8,15 @@ import { SAMPLER_STAGES } from '@prefstream/sampler';
 import { applyUpdates } from '../stages/apply-updates.js';
 import { applyTaskVector } from './stages/apply-task-vector.js';
 import { nllLoss } from './stages/nll-loss.js';
+import { pairwiseVerdicts } from './stages/pairwise-verdicts.js';
+import { ppoEpochs } from './stages/ppo-epochs.js';
+import { ppoLoss } from './stages/ppo-loss.js';
+import { ppoRollout } from './stages/ppo-rollout.js';
 import { rewardModelLoss } from './stages/reward-model-loss.js';
 import { tokenize } from './stages/tokenize.js';
 
-/** The trainer's own stages: `tokenize`, `nllLoss`, `rewardModelLoss`, `applyTaskVector`, `applyUpdates`. */
-export const TRAINER_STAGES: readonly StageDefinition[] = [tokenize, nllLoss, rewardModelLoss, applyTaskVector, applyUpdates] as readonly StageDefinition[];
+/** The trainer's own stages: `tokenize`, `nllLoss`, `rewardModelLoss`, `applyTaskVector`, `applyUpdates`, `pairwiseVerdicts`, `ppoRollout`, `ppoEpochs`, `ppoLoss`. */
+export const TRAINER_STAGES: readonly StageDefinition[] = [tokenize, nllLoss, rewardModelLoss, applyTaskVector, applyUpdates, pairwiseVerdicts, ppoRollout, ppoEpochs, ppoLoss] as readonly StageDefinition[];
 
 /**
  * A registry holding LOSSES_STAGES, SAMPLER_STAGES, `scoreWithReward` and TRAINER_STAGES.

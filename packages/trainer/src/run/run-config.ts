@@ -38,6 +38,7 @@ export const RunConfig = z.strictObject({
   reference: z.string().min(1).optional().describe('Reference model directory; default a frozen copy of the initial policy.'),
   tokenizer: TokenizerSource.optional().describe('Default: the tokenizer in model.dir.'),
   rewardModel: z.string().min(1).optional().describe('RewardModel directory, loaded as resource `rewardModel` (reward kind bradley-terry).'),
+  judge: z.string().min(1).optional().describe('PairwiseJudge directory (trained by pairwise-rm), loaded as resource `judge` (reward kind pairwise, model: judge).'),
   data: DataConfig,
   optimizer: OptimizerConfig.prefault({ name: 'adamw' }).describe('Optimizer (default adamw with its defaults).'),
   output: z.string().min(1).describe('Run directory: metrics.jsonl, config.resolved.yaml, checkpoint-*/, final/, samples.jsonl.'),

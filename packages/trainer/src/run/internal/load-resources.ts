@@ -5,13 +5,14 @@
  */
 import { ConfigError } from '@prefstream/core';
 import { ByteTokenizer, CausalLM, CharTokenizer, loadTokenizer, parseModelConfig, type Tokenizer } from '@prefstream/model';
-import { RewardModel } from '@prefstream/reward';
+import { PairwiseJudge, RewardModel } from '@prefstream/reward';
+import { TRAINED_MODEL_WRAPPERS, type WrappedModel } from '../../models/trained-model-kinds.js';
 import { createOptimizer, type Optimizer } from '../../optim/optimizer.js';
 import type { TrainedModel } from '../../pipelines/pipeline-kind.js';
 import type { ModelSource, RunConfig, TokenizerSource } from '../run-config.js';
 
 /** The model a run trains: a CausalLM, or a RewardModel over one. Both save as HF directories. */
-export type TrainedModelInstance = CausalLM | RewardModel;
+export type TrainedModelInstance = CausalLM | RewardModel | WrappedModel;
 
 export interface RunResources {
   readonly map: Map<string, unknown>;
@@ -60,6 +61,8 @@ export async function loadRunResources(config: RunConfig, trains: TrainedModel, 
       if (checkpointDir) lm.dispose();
       owned.push(policy);
     }
+    const wrap = TRAINED_MODEL_WRAPPERS[trains];
+    if (wrap) owned.push((policy = await wrap({ lm, tokenizer, pipeline: config.pipeline, seed: config.seed, checkpointDir })));
     const map = new Map<string, unknown>([
       ['policy', policy],
       ['tokenizer', tokenizer],
@@ -75,6 +78,11 @@ export async function loadRunResources(config: RunConfig, trains: TrainedModel, 
       const rewardModel = await RewardModel.load(config.rewardModel, { tokenizer });
       owned.push(rewardModel);
       map.set('rewardModel', rewardModel);
+    }
+    if (config.judge) {
+      const judge = await PairwiseJudge.load(config.judge);
+      owned.push(judge);
+      map.set('judge', judge);
     }
     const optimizer = createOptimizer(config.optimizer, policy.trainableVariables());
     owned.push(optimizer);
