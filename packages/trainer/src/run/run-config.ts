@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '@prefstream/core';
+import { BanditDataConfig, checkBanditData } from '../bandit/bandit-data-config.js';
 import { OptimizerConfig } from '../optim/optimizer-config.js';
 import { PipelineConfig } from '../pipelines/pipeline-registry.js';
 
@@ -26,15 +27,26 @@ export const TokenizerSource = z.union([
 ]);
 export type TokenizerSource = z.output<typeof TokenizerSource>;
 
-/** Where the rows come from. */
-export const DataConfig = z.strictObject({
+/** Rows from a file (`kind: file`, the default). */
+export const FileDataConfig = z.strictObject({
+  kind: z.literal('file').optional(),
   path: z.string().min(1).describe('JSONL, Parquet or Arrow IPC file (format by extension).'),
   groupBy: z.string().min(1).optional().describe('Keep rows of one group (e.g. prompt_id) in one batch.'),
 });
 
+/** Where the rows come from: a file, or rows generated in memory from a bandit (`kind: bandit`). */
+export const DataConfig = z.discriminatedUnion('kind', [FileDataConfig, BanditDataConfig]);
+
+/** The policy when it is not a `model:` (a causal LM). */
+export const PolicyConfig = z.strictObject({
+  kind: z.literal('tabular').describe('A tabular softmax policy over the arms of `data: { kind: bandit }`.'),
+  init: z.enum(['reference', 'uniform']).default('reference').describe('Initial logits: log π_ref, or zeros.'),
+});
+
 export const RunConfig = z.strictObject({
   pipeline: PipelineConfig.describe('`{ name, …options }` of a registered pipeline (sft, reward-model, dpo, slic, rso, copg, crlft, custom).'),
-  model: ModelSource.describe('The policy to train (or the LM under the reward head for reward-model).'),
+  model: ModelSource.optional().describe('The policy to train (or the LM under the reward head for reward-model); exclusive with `policy`.'),
+  policy: PolicyConfig.optional().describe('`{ kind: tabular }` for bandit runs; exclusive with `model`.'),
   reference: z.string().min(1).optional().describe('Reference model directory; default a frozen copy of the initial policy.'),
   tokenizer: TokenizerSource.optional().describe('Default: the tokenizer in model.dir.'),
   rewardModel: z.string().min(1).optional().describe('RewardModel directory, loaded as resource `rewardModel` (reward kind bradley-terry).'),
@@ -64,6 +76,8 @@ export const RunConfig = z.strictObject({
 });
 /** Parsed run config (defaults filled in). */
 export type RunConfig = z.output<typeof RunConfig>;
+/** A run config whose policy is a causal LM (`model:` set). */
+export type CausalLMRunConfig = RunConfig & { model: ModelSource };
 /** Run config as written. */
 export type RunConfigInput = z.input<typeof RunConfig>;
 
@@ -81,7 +95,7 @@ function objectShape(schema: z.ZodType | undefined): Record<string, z.ZodType> |
  */
 export function parseRunConfig(input: unknown, where = 'run config'): RunConfig {
   const result = RunConfig.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) return checkPolicyAndData(result.data, where);
   const hints: string[] = [];
   for (const issue of result.error.issues) {
     if (issue.code !== 'unrecognized_keys') continue;
@@ -91,6 +105,22 @@ export function parseRunConfig(input: unknown, where = 'run config'): RunConfig 
     if (shape) hints.push(`valid keys at ${at}: ${Object.keys(shape).join(', ')}`);
   }
   return fail(where, `invalid run config${hints.length ? ` (${hints.join('; ')})` : ''}\n${z.prettifyError(result.error)}`, result.error);
+}
+
+/** `model` xor `policy`; a tabular policy needs bandit data and bandit data a tabular policy. */
+function checkPolicyAndData(config: RunConfig, where: string): RunConfig {
+  if (config.model && config.policy) throw new ConfigError(`${where} policy`, 'set either `model` (a causal LM) or `policy` (e.g. { kind: tabular }), not both');
+  if (!config.model && !config.policy) throw new ConfigError(`${where} model`, 'required: the policy to train (`model: { dir }` or `{ random }`, or `policy: { kind: tabular }` with bandit data)');
+  const bandit = config.data.kind === 'bandit';
+  if (config.policy?.kind === 'tabular' && !bandit) throw new ConfigError(`${where} policy`, 'kind tabular needs `data: { kind: bandit, … }` (its arms are the tabular actions)');
+  if (bandit && config.policy?.kind !== 'tabular') throw new ConfigError(`${where} data`, 'kind bandit needs `policy: { kind: tabular }` (a language model has no table of arm probabilities to score)');
+  if (config.data.kind === 'bandit') {
+    checkBanditData(config.data, `${where} data`);
+    for (const key of ['tokenizer', 'reference', 'rewardModel'] as const) {
+      if (config[key] !== undefined) throw new ConfigError(`${where} ${key}`, 'not used by a tabular bandit run (its tokenizer, reference and reward come from `data`)');
+    }
+  }
+  return config;
 }
 
 function fail(where: string, message: string, cause: unknown): never {

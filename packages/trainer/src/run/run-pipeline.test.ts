@@ -89,7 +89,7 @@ describe('runPipeline: bad input', () => {
     const error = await runPipeline(config).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(/checkpont/);
-    expect((error as Error).message).toMatch(/valid keys at top level: pipeline, model, reference, tokenizer/);
+    expect((error as Error).message).toMatch(/valid keys at top level: pipeline, model, policy, reference, tokenizer/);
   });
 
   it('refuses to start over an output that holds checkpoints unless resuming', async () => {

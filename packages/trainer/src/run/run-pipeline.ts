@@ -12,8 +12,9 @@ import { loadLatestCheckpoint, restoreOptimizer } from '../checkpoint/load-lates
 import { saveCheckpoint } from '../checkpoint/save-checkpoint.js';
 import { resolvePipeline } from '../pipelines/pipeline-registry.js';
 import { createStageRegistry } from '../pipelines/stage-registry.js';
-import { readEpochs, peekColumns, type StreamPosition } from './internal/epoch-source.js';
-import { loadRunResources } from './internal/load-resources.js';
+import { openRunData } from './internal/data-kinds.js';
+import { readEpochs, type StreamPosition } from './internal/epoch-source.js';
+import { loadPolicyResources } from './internal/policy-kinds.js';
 import { runStages } from './internal/run-stages.js';
 import { appendRows, metricsRow, RUN_FILES, sampleRows, truncateRows, writeResolvedConfig } from './internal/run-outputs.js';
 import { DROPPED, stepLoop } from './internal/step-loop.js';
@@ -67,8 +68,8 @@ export async function runPipeline(input: RunConfigInput, hooks: RunHooks = {}, w
   const registry = createStageRegistry();
   const specs = runStages(pipeline.stages, config.gradientAccumulationSteps, `${where} pipeline`);
   const stages = definePipeline(registry, specs);
-  const source = { batchRows: config.batchRows, groupBy: config.data.groupBy };
-  const columns = await peekColumns(config.data.path, source);
+  const data = openRunData(config, stages, where);
+  const columns = await data.columns();
   const flow = checkColumnFlow(stages, columns);
   const needsReference = stages.some((s) => s.kind === 'referenceLogps');
 
@@ -77,13 +78,14 @@ export async function runPipeline(input: RunConfigInput, hooks: RunHooks = {}, w
     throw new ConfigError(`${where} output`, `${config.output} already holds ${latest.dir}; set resume: true (prefstream run --resume) to continue it, or choose another output`);
   }
   if (config.resume && !latest) log.warn(`resume: no checkpoint in ${config.output}; starting from the beginning`);
-  const resources = await loadRunResources(config, pipeline.trains, needsReference, latest?.dir);
+  const resources = await loadPolicyResources(config, pipeline.trains, needsReference, latest?.dir);
   const { policy, optimizer } = resources;
   for (const [name, value] of Object.entries(hooks.resources ?? {})) {
     if (resources.map.has(name)) throw new ConfigError(`${where}`, `resource "${name}" is already defined by the run (${[...resources.map.keys()].join(', ')})`);
     resources.map.set(name, value);
   }
   try {
+    const monitor = data.monitor?.(resources.map);
     let rng = new Rng(config.seed);
     let position: StreamPosition = { epoch: 0, row: 0 };
     const history: Record<string, number | null>[] = [];
@@ -132,7 +134,7 @@ export async function runPipeline(input: RunConfigInput, hooks: RunHooks = {}, w
     };
 
     const onStep = async (batch: Batch): Promise<number> => {
-      const row: Record<string, number> = { ...pending, ...metricsRow(batch) };
+      const row: Record<string, number> = { ...pending, ...metricsRow(batch), ...monitor?.onStep() };
       for (const key of Object.keys(pending)) delete pending[key];
       const step = row.step!;
       epoch = row.epoch ?? epoch;
@@ -155,7 +157,7 @@ export async function runPipeline(input: RunConfigInput, hooks: RunHooks = {}, w
 
     const done = () => hooks.signal?.aborted === true || (config.maxSteps !== undefined && optimizer.step >= config.maxSteps);
     if (!done()) {
-      const batches = fromSource(readEpochs({ path: config.data.path, epochs: config.epochs, source, start: position }), { maxInFlight: 1 });
+      const batches = fromSource(readEpochs({ read: (skip) => data.read(skip), epochs: config.epochs, start: position }), { maxInFlight: 1 });
       await lastValueFrom(
         batches.pipe(
           // One subscription of the stages before the update per source batch (DESIGN §3: a batch
@@ -183,6 +185,7 @@ export async function runPipeline(input: RunConfigInput, hooks: RunHooks = {}, w
       finalDir = join(config.output, RUN_FILES.final);
       await policy.save(finalDir);
       if (isSaveableTokenizer(resources.tokenizer)) await saveTokenizer(resources.tokenizer, finalDir);
+      await monitor?.onEnd({ output: config.output, step: optimizer.step, history });
     }
     return { step: optimizer.step, stopped, finalDir, lastCheckpoint };
   } finally {

@@ -9,7 +9,7 @@ import { PairwiseJudge, RewardModel } from '@prefstream/reward';
 import { TRAINED_MODEL_WRAPPERS, type WrappedModel } from '../../models/trained-model-kinds.js';
 import { createOptimizer, type Optimizer } from '../../optim/optimizer.js';
 import type { TrainedModel } from '../../pipelines/pipeline-kind.js';
-import type { ModelSource, RunConfig, TokenizerSource } from '../run-config.js';
+import type { CausalLMRunConfig, ModelSource, TokenizerSource } from '../run-config.js';
 
 /** The model a run trains: a CausalLM, or a RewardModel over one. Both save as HF directories. */
 export type TrainedModelInstance = CausalLM | RewardModel | WrappedModel;
@@ -44,7 +44,7 @@ async function loadTokenizerSource(source: TokenizerSource | undefined, model: M
  * @param checkpointDir the checkpoint to resume from (its weights replace the initial ones).
  * @param needsReference whether a stage reads the `reference` resource.
  */
-export async function loadRunResources(config: RunConfig, trains: TrainedModel, needsReference: boolean, checkpointDir: string | undefined): Promise<RunResources> {
+export async function loadRunResources(config: CausalLMRunConfig, trains: TrainedModel, needsReference: boolean, checkpointDir: string | undefined): Promise<RunResources> {
   const owned: { dispose(): void }[] = [];
   try {
     const tokenizer = await loadTokenizerSource(config.tokenizer, config.model);
