@@ -26,7 +26,7 @@ describe('pipeline registry', () => {
   });
 
   it('registers every paper and custom', () => {
-    expect([...PIPELINES.keys()].sort()).toEqual(['copg', 'crlft', 'custom', 'dpo', 'reward-model', 'rso', 'sft', 'slic']);
+    expect([...PIPELINES.keys()].sort()).toEqual(['copg', 'crlft', 'custom', 'dpo', 'grpo', 'pairwise-ppo', 'pairwise-rm', 'reward-model', 'rso', 'sft', 'slic']);
   });
 
   it('swapping RSO\'s loss for DPO\'s is one entry', () => {
@@ -40,7 +40,7 @@ describe('pipeline registry', () => {
   });
 
   it('lists valid names and valid keys', () => {
-    expect(() => resolvePipeline({ name: 'dop' })).toThrow(/unknown pipeline "dop" \(valid names: sft, reward-model, dpo, slic, rso, copg, crlft, custom\)/);
+    expect(() => resolvePipeline({ name: 'dop' })).toThrow(/unknown pipeline "dop" \(valid names: sft, reward-model, dpo, slic, rso, copg, crlft, custom, pairwise-rm, pairwise-ppo, grpo\)/);
     expect(() => resolvePipeline({ name: 'dpo', bta: 0.1 })).toThrow(ConfigError);
     expect(() => resolvePipeline({ name: 'dpo', bta: 0.1 })).toThrow(/valid keys: name, beta, loss/);
   });
