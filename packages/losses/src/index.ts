@@ -11,6 +11,7 @@ export * from './token-logps.js';
 export * from './grpo/grpo-aggregations.js';
 export * from './grpo/group-advantages.js';
 export * from './grpo/group-advantages-stage.js';
+export * from './grpo/detach.js';
 export * from './grpo/grpo-loss.js';
 export * from './grpo/grpo-loss-options.js';
 export * from './grpo/grpo-loss-stage.js';
