@@ -9,7 +9,9 @@ import { preferenceLoss, type LossType, type PreferenceInputs, type PreferenceLo
 import { packSequences } from '@prefstream/model';
 import type { Bandit } from '../bandit/bandit-oracle.js';
 import { methodOptimum } from '../bandit/method-optima.js';
+import { groupScaledFixedPoint } from '../bandit/grpo-fixed-point.js';
 import { preferenceMatrix } from '../bandit/preference-labels.js';
+import { bestArm, grpoBanditObjective } from './grpo-bandit-method.js';
 import type { TabularPolicy } from './tabular-policy.js';
 
 /** Everything a method needs to build its objective. */
@@ -107,7 +109,7 @@ function offPolicyPgOptimum({ bandit, mu1 }: MethodContext): Float64Array | unde
 const optimumOf = (method: string) => (c: MethodContext) =>
   methodOptimum(method, { bandit: c.bandit, mu1: c.mu1, mu2: c.mu2, labels: c.labels, tau: c.tau, gamma: c.gamma });
 
-/** Methods by name: `dpo`, `ipo`, `copg`, `rso`, `off-policy-pg`. */
+/** Methods by name: `dpo`, `ipo`, `copg`, `rso`, `off-policy-pg`, `grpo`, `grpo-no-kl`. */
 export const BANDIT_METHODS: ReadonlyMap<string, BanditMethod> = new Map<string, BanditMethod>([
   ['dpo', {
     description: 'DPO (`sigmoid`) with soft labels P(a ≻ b)',
@@ -133,5 +135,15 @@ export const BANDIT_METHODS: ReadonlyMap<string, BanditMethod> = new Map<string,
     description: 'REINFORCE without baseline on samples from μ1 (biased off-policy PG)',
     build: offPolicyPg,
     optimum: offPolicyPgOptimum,
+  }],
+  ['grpo', {
+    description: 'GRPO, on-policy groups (G → ∞), group-scaled advantages, k3 KL (β): stops at its forward-KL fixed point, not π*',
+    build: grpoBanditObjective(true),
+    optimum: (c) => groupScaledFixedPoint(c.bandit.rewards, c.bandit.referenceProbs, c.beta),
+  }],
+  ['grpo-no-kl', {
+    description: 'GRPO without the KL term: concentrates on the best arm',
+    build: grpoBanditObjective(false),
+    optimum: (c) => bestArm(c.bandit.rewards),
   }],
 ]);
