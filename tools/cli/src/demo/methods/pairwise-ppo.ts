@@ -1,0 +1,71 @@
+/**
+ * Pairwise-RL (arXiv 2504.04950): a generative pairwise judge trained on the noisy preference
+ * pairs, then pairwise PPO from the SFT policy, rewarded by P_sym(y ≻ gold answer) − ½.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseAdditionPrompt } from '@prefstream/eval';
+import { JudgeOnDemand } from '../judge-on-demand.js';
+import { baseRun } from './base-run.js';
+import type { DemoContext, DemoMethod } from './demo-method.js';
+
+/** Completions per prompt: one update's rollout is `sequencesPerUpdate` samples. */
+const SAMPLES_PER_PROMPT = 8;
+/** The judge reads `12+34=|A:46|B:45|` and answers `A` or `B` (the addition tokenizer has all five characters). */
+const JUDGE = { template: '{prompt}|A:{a}|B:{b}|', verdicts: ['A', 'B'] };
+/** Judge updates, as the Bradley–Terry reward model of step (b) gets at most. */
+const JUDGE_UPDATES = 150;
+const JUDGE_PAIRS_PER_UPDATE = 16;
+
+/** Training prompts with their anchor: the gold (expert) answer, the exact sum. */
+function anchoredPrompts(ctx: DemoContext): string {
+  const file = path.join(path.dirname(ctx.files.prompts), 'anchored-prompts.jsonl');
+  const rows = readFileSync(ctx.files.prompts, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const row = JSON.parse(line) as { prompt_id: string; prompt: string };
+      const { a, b } = parseAdditionPrompt(row.prompt);
+      return JSON.stringify({ ...row, anchor: String(a + b) });
+    });
+  writeFileSync(file, rows.join('\n') + '\n');
+  return file;
+}
+
+/**
+ * Pairwise-RL: the judge (`pairwise-rm`, from the SFT weights, both orders of every noisy pair) is
+ * trained on first use; then `pairwise-ppo` on `promptsPerUpdate` prompts × 8 samples per update,
+ * one PPO epoch and one minibatch per rollout (so each rollout is one of the budget's updates),
+ * KL 0.05, GAE γ 1, λ 0.95, TRL's clip ranges and value coefficient.
+ */
+export const pairwisePpoMethod: DemoMethod = {
+  name: 'pairwise-ppo',
+  label: 'Pairwise-RL',
+  description: 'generative pairwise judge on the noisy pairs; PPO with reward P_sym(y ≻ gold answer) − ½, per-token KL 0.05, value head, GAE',
+  runConfig: (ctx) => ({
+    ...baseRun(ctx, 'pairwise-ppo'),
+    pipeline: {
+      name: 'pairwise-ppo',
+      anchor: 'anchor',
+      n: SAMPLES_PER_PROMPT,
+      epochs: 1,
+      miniBatches: 1,
+      generation: { maxNewTokens: ctx.budget.maxNewTokens, temperature: 1, topK: 0 },
+    },
+    data: { path: anchoredPrompts(ctx) },
+    batchRows: Math.max(1, Math.floor(ctx.budget.sequencesPerUpdate / SAMPLES_PER_PROMPT)),
+  }),
+  resources: (ctx) => ({
+    judge: new JudgeOnDemand({
+      pipeline: { name: 'pairwise-rm', ...JUDGE },
+      model: { dir: ctx.sftDir },
+      data: { path: ctx.files.pairs },
+      output: ctx.runDir('pairwise-ppo-judge'),
+      seed: ctx.seed,
+      optimizer: { name: 'adamw', learningRate: 1e-3, weightDecay: 0, maxGradNorm: 1 },
+      maxSteps: Math.min(JUDGE_UPDATES, ctx.budget.updates),
+      epochs: 100,
+      batchRows: JUDGE_PAIRS_PER_UPDATE,
+    }),
+  }),
+};
