@@ -63,7 +63,7 @@ export function parseAdditionPrompt(prompt: string): { a: number; b: number } {
 
 /**
  * The fixed split: held-out when a 32-bit mix of (a, b) falls in the lowest fifth, so about 20%
- * of the problems (1,620 of 8,100) are held out. It depends on nothing but the operands: every
+ * of the problems (1,647 of 8,100) are held out. It depends on nothing but the operands: every
  * seed, run and engineer sees the same split, and no held-out prompt is ever a training prompt.
  */
 export function additionSplit(a: number, b: number): AdditionSplit {
