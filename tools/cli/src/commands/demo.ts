@@ -67,7 +67,7 @@ async function prepareOut(out: string, force: boolean): Promise<void> {
     throw err;
   });
   if (entries.length === 0) return;
-  if (!force) throw new UsageError(`${out} is not empty (${entries.length} entries); choose another --out or pass --force to replace it`);
+  if (!force) throw new UsageError(`${out} is not empty (${entries.length} entries); choose another --out or pass --force to replace it (npm run demo -- --force)`);
   await Promise.all(entries.map((e) => rm(path.join(out, e), { recursive: true, force: true })));
 }
 
