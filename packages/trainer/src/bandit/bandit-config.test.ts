@@ -48,7 +48,8 @@ describe('bandit run configs', () => {
     ['both model and policy', { model: { dir: 'gpt2' } }, /set either `model` .* or `policy`/],
     ['neither model nor policy', { policy: undefined }, /run config model: required/],
     ['a tokenizer with a tabular policy', { tokenizer: { kind: 'byte' } }, /run config tokenizer: not used by a tabular bandit run/],
-    ['an unknown bandit key', { data: { ...DATA, pair: 3 } }, /Unrecognized key: "pair"/],
+    ['an unknown bandit key', { data: { ...DATA, pair: 3 } }, /valid keys at data: kind, rewards, referenceProbs, mu1, mu2, pairs, labels, seed, beta, classWeights[\s\S]*Unrecognized key: "pair"/],
+    ['an unknown file data key', { policy: undefined, model: { dir: 'gpt2' }, data: { path: 'x.jsonl', grupBy: 'id' } }, /valid keys at data: kind, path, groupBy/],
   ])('%s is a ConfigError naming the field', (_name, extra, message) => {
     const error = errorOf(config(extra));
     expect(error).toBeInstanceOf(ConfigError);

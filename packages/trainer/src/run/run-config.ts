@@ -81,10 +81,17 @@ export type CausalLMRunConfig = RunConfig & { model: ModelSource };
 /** Run config as written. */
 export type RunConfigInput = z.input<typeof RunConfig>;
 
-/** The object schema inside defaults / optionals, or undefined for other kinds. */
-function objectShape(schema: z.ZodType | undefined): Record<string, z.ZodType> | undefined {
+/**
+ * The object schema inside defaults / optionals, or undefined for other kinds; for a union
+ * discriminated on `kind` (e.g. `data`), the option whose `kind` accepts `value.kind`.
+ */
+function objectShape(schema: z.ZodType | undefined, value: unknown): Record<string, z.ZodType> | undefined {
   let s = schema as (z.ZodType & { shape?: Record<string, z.ZodType> }) | undefined;
-  for (let i = 0; s && !s.shape && i < 8; i++) s = (s._zod.def as { innerType?: z.ZodType }).innerType as typeof s;
+  for (let i = 0; s && !s.shape && i < 8; i++) {
+    const def = s._zod.def as { innerType?: z.ZodType; options?: z.ZodType[] };
+    const kind = (value as { kind?: unknown } | undefined)?.kind;
+    s = (def.options?.find((o) => (o as { shape?: { kind?: z.ZodType } }).shape?.kind?.safeParse(kind).success) ?? def.innerType) as typeof s;
+  }
   return s?.shape;
 }
 
@@ -100,7 +107,11 @@ export function parseRunConfig(input: unknown, where = 'run config'): RunConfig 
   for (const issue of result.error.issues) {
     if (issue.code !== 'unrecognized_keys') continue;
     let shape: Record<string, z.ZodType> | undefined = RunConfig.shape;
-    for (const key of issue.path) shape = objectShape(shape?.[String(key)]);
+    let value = input as Record<string, unknown> | undefined;
+    for (const key of issue.path) {
+      value = value?.[String(key)] as Record<string, unknown> | undefined;
+      shape = objectShape(shape?.[String(key)], value);
+    }
     const at = issue.path.length ? issue.path.join('.') : 'top level';
     if (shape) hints.push(`valid keys at ${at}: ${Object.keys(shape).join(', ')}`);
   }
