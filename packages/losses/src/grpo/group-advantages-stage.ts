@@ -51,10 +51,9 @@ export const groupAdvantages = defineStage({
         });
         const { advantages, zeroStd } = computeGroupAdvantages(ids, rewards, o.scaleRewards);
         const all = meanAndStd(rewards, Array.from({ length: rewards.length }, (_, i) => i));
-        ctx.metrics.record(
-          { reward: all.mean, reward_std: all.std, frac_reward_zero_std: zeroStd.filter(Boolean).length / Math.max(zeroStd.length, 1) },
-          { stage: STAGE },
-        );
+        if (rewards.length > 0) {
+          ctx.metrics.record({ reward: all.mean, reward_std: all.std, frac_reward_zero_std: zeroStd.filter(Boolean).length / zeroStd.length }, { stage: STAGE });
+        }
         return of<FlowItem>(withColumns(batch, { [o.output]: float32Vector(Float32Array.from(advantages)) }));
       } catch (cause) {
         throw cause instanceof StageError ? cause : new StageError({ stage: STAGE, batchIndex: index, cause });

@@ -11,6 +11,7 @@
 
 /** How advantages are scaled (TRL `scale_rewards`). */
 export const SCALE_REWARDS = ['group', 'batch', 'none'] as const;
+/** One of {@link SCALE_REWARDS}. */
 export type ScaleRewards = (typeof SCALE_REWARDS)[number];
 
 /** TRL's constant in the denominator. */

@@ -119,6 +119,14 @@ describe('grpoLoss stage', () => {
     await expect(lastValueFrom(run(batch({ advantages: float32Vector([1, Number.NaN, 0, 0]) }), {}))).rejects.toThrow(/row 1.*advantages/);
   });
 
+  it('counts an empty batch instead of emitting a NaN update', async () => {
+    const ctx = testContext({ policy });
+    const empty = makeBatch({ prompt_ids: tokenListVector([]), completion_ids: tokenListVector([]), advantages: float32Vector([]) });
+    const out = await lastValueFrom(of<FlowItem>(empty).pipe(grpoLoss.create(grpoLoss.options.parse({}), ctx), toArray()));
+    expect(out).toEqual([]);
+    expect(ctx.recorded).toEqual([{ 'grpo/empty_batches': 1 }]);
+  });
+
   it('leaks nothing when unsubscribed between iterations', async () => {
     const out = await lastValueFrom(run(batch({ old_token_logps: oldColumn() }), { iterations: 4 }).pipe(take(2), toArray()));
     expect(out).toHaveLength(2);

@@ -107,7 +107,8 @@ function iterationStep(batch: Batch, prepared: Prepared, policy: LogProbModel, o
  * Stage definition (kind `grpoLoss`, batch → gradients). Requires `prompt_ids`,
  * `completion_ids`, `advantages`, plus `old_token_logps` when μ > 1 and `ref_token_logps` when β > 0.
  * Metrics per gradient batch: `kl` (β > 0), `clip_ratio/low_mean`, `clip_ratio/high_mean`,
- * `clip_ratio/region_mean`, `completions/mean_length`, `completions/min_length`, `completions/max_length`.
+ * `clip_ratio/region_mean`, `completions/mean_length`, `completions/min_length`, `completions/max_length`;
+ * an input batch without rows emits nothing and is counted in `grpo/empty_batches` (with a warning).
  * @example
  * // YAML: - { kind: grpoLoss, beta: 0.04, iterations: 2, epsilonHigh: 0.28 }
  * batches$.pipe(grpoLoss.create(GrpoLossStageOptions.parse({ iterations: 2 }), ctx), applyUpdatesOperator)
@@ -124,12 +125,21 @@ export const grpoLoss = defineStage({
       throw new ConfigError(`stage ${STAGE}`, 'lossType dr_grpo needs maxCompletionLength (TRL max_completion_length)');
     }
     const policy = logProbModelResource(ctx, o.policy, STAGE, 'policy');
+    let emptyBatches = 0;
     return concatMap(
       (item, index) =>
         new Observable<GradientBatch>((subscriber) => {
           let prepared: Prepared;
           try {
-            prepared = prepare(asBatch(item as Batch, STAGE, index), o);
+            if (asBatch(item as Batch, STAGE, index).numRows === 0) {
+              // nothing to learn from (e.g. every prompt failed generation with onError: skip); counted, not hidden
+              emptyBatches += 1;
+              ctx.log.warn(`${STAGE}: batch ${index} has no rows; no update (${emptyBatches} so far)`);
+              ctx.metrics.record({ 'grpo/empty_batches': emptyBatches }, { stage: STAGE });
+              subscriber.complete();
+              return;
+            }
+            prepared = prepare(item as Batch, o);
           } catch (err) {
             subscriber.error(stageError(STAGE, index, err));
             return;
