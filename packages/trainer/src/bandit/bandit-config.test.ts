@@ -58,8 +58,11 @@ describe('bandit run configs', () => {
 
   it('a pipeline without a β needs data.beta, before any model loads', async () => {
     const output = join(dir, 'no-beta');
-    await expect(runPipeline(config({ pipeline: { name: 'crlft' }, output }))).rejects.toThrow(/run config data\.beta: required: the pipeline's loss \(nllLoss\) has no β/);
+    await expect(runPipeline(config({ pipeline: { name: 'crlft' }, output }))).rejects.toThrow(/run config data\.beta: required: the pipeline's loss \(nllLoss\) implies no β/);
     await expect(readFile(join(output, 'metrics.jsonl'))).rejects.toThrow(/ENOENT/);
+    // SLiC's preferenceLoss has a `beta` option default, but its loss does not use it
+    const slic = { name: 'slic', n: 2, generation: { maxNewTokens: 1 }, reward: { kind: 'function', fn: 'banditReward' } };
+    await expect(runPipeline(config({ pipeline: slic, output: join(dir, 'slic') }))).rejects.toThrow(/data\.beta: required: the pipeline's loss \(slic\)/);
   });
 });
 

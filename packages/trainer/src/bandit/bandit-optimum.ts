@@ -113,16 +113,27 @@ function labelsOf(stages: readonly ParsedStage[], data: BanditDataConfig, loss: 
   return { kind: soft ? 'bradley-terry' : 'hard', temperature: soft ? preference.temperature ?? 1 : 1, online: true };
 }
 
-/** The target of a bandit run with these stages; a ConfigError when the oracle β is unknown. */
+/** The oracle's β a loss implies: its β (DPO, IPO's τ, CoPG) or RSO's γ; none for other losses. */
+const LOSS_BETA: ReadonlyMap<string, (o: Options) => unknown> = new Map([
+  ['preferenceLoss:sigmoid', (o: Options) => o.beta],
+  ['preferenceLoss:ipo', (o: Options) => o.beta],
+  ['preferenceLoss:copg', (o: Options) => o.beta],
+  ['preferenceLoss:rso-sigmoid-norm', (o: Options) => o.gamma],
+]);
+
+/**
+ * The target of a bandit run with these stages (the loss is the stage that emits gradients); a
+ * ConfigError naming `<where>.beta` when the oracle's β is neither given nor implied by the loss.
+ */
 export function banditTarget(data: BanditDataConfig, stages: readonly ParsedStage[], where: string): BanditTarget {
-  const loss = stages.find((s) => s.kind === 'preferenceLoss' || s.kind === 'nllLoss');
+  const loss = stages.find((s) => s.definition.output === 'gradients');
   const options = (loss?.options ?? {}) as Options;
   const type = loss?.kind === 'preferenceLoss' ? (Array.isArray(options.loss) ? options.loss.join('+') : String(options.loss)) : undefined;
   const key = type ? `preferenceLoss:${type}` : loss?.kind ?? 'none';
-  const stageBeta = type?.startsWith('rso') ? options.gamma : options.beta;
-  const beta = data.beta ?? (typeof stageBeta === 'number' ? stageBeta : undefined);
-  if (beta === undefined) throw new ConfigError(`${where}.beta`, `required: the pipeline's loss (${type ?? loss?.kind ?? 'none'}) has no β for the oracle's J(π) = E[r] − β·KL(π‖π_ref)`);
+  const implied = LOSS_BETA.get(key)?.(options);
+  const beta = data.beta ?? (typeof implied === 'number' ? implied : undefined);
+  if (beta === undefined) throw new ConfigError(`${where}.beta`, `required: the pipeline's loss (${type ?? loss?.kind ?? 'none'}) implies no β for the oracle's J(π) = E[r] − β·KL(π‖π_ref)`);
   const entry = ENTRIES.get(key);
-  if (!entry) return { method: type ?? key, beta, tables: one(null, null), note: `${type ?? key}: no closed-form optimum on a bandit (hinge losses have a set of minimizers, spec §11)` };
+  if (!entry) return { method: type ?? key, beta, tables: one(null, null), note: `${type ?? key}: no closed-form optimum here (hinge losses have a set of minimizers, spec §11; on-policy methods depend on their sampling)` };
   return { beta, ...entry({ data, mu2: data.mu2 ?? data.mu1, options, labels: labelsOf(stages, data, options), stages }) };
 }
