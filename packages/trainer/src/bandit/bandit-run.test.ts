@@ -118,17 +118,11 @@ describe('bandit runs reach their optimum (spec §11)', () => {
   }, 60_000);
 
   it('rso (sampling from the policy, soft Bradley–Terry labels, sigmoid-norm γ): π_sft·exp(r/γ)/Z', async () => {
-    const stages = [
-      { kind: 'generateCandidates', n: 16, maxNewTokens: 1, temperature: 1, topK: 0 },
-      { kind: 'scoreWithReward', reward: { kind: 'function', fn: 'banditReward' } },
-      { kind: 'rejectionSample', numSamples: 8, beta: 0.5 },
-      { kind: 'buildPairs', preference: { kind: 'sigmoid' } },
-      { kind: 'tokenize', completions: [] },
-      { kind: 'referenceLogps' },
-      { kind: 'preferenceLoss', loss: 'rso-sigmoid-norm', gamma: 0.25, softLabels: true },
-      { kind: 'applyUpdates' },
-    ];
-    const report = await run(config('rso', { name: 'custom', stages }, {
+    const pipeline = {
+      name: 'rso', n: 16, numSamples: 8, samplingBeta: 0.5, loss: 'rso-sigmoid-norm', gamma: 0.25, softLabels: true,
+      generation: { maxNewTokens: 1, temperature: 1, topK: 0 }, reward: { kind: 'function', fn: 'banditReward' },
+    };
+    const report = await run(config('rso', pipeline, {
       data: { ...TOY, pairs: 4800, beta: 0.5 },
       optimizer: { name: 'adam', learningRate: 0.05, maxGradNorm: null, schedule: { kind: 'linear', totalSteps: 300 } },
       batchRows: 16,

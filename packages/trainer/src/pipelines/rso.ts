@@ -15,6 +15,10 @@ export const RsoOptions = z.strictObject({
   samplingBeta: z.number().positive().default(0.5).describe('β of the rejection sampler (RSO Alg. 1).'),
   loss: z.enum(['rso-sigmoid-norm', 'rso-hinge-norm', 'rso-hinge']).default('rso-sigmoid-norm').describe('RSO loss (§4).'),
   gamma: z.number().positive().default(0.05).describe('γ, the loss scale (RSO §4).'),
+  softLabels: z
+    .boolean()
+    .default(false)
+    .describe('Label pairs with P = σ(r_w − r_l) (buildPairs `preference: sigmoid`) and train rso-sigmoid-norm on it; the optimum is then π_sft·exp(r/γ)/Z (spec §11). Default: hard labels.'),
   referenceMicroBatch: z.int().positive().default(8).describe('Sequences per reference forward.'),
   generation,
   reward,
@@ -31,10 +35,10 @@ export const rsoPipeline = definePipelineKind({
     { kind: 'generateCandidates', ...o.generation, n: o.n },
     { kind: 'scoreWithReward', reward: o.reward },
     { kind: 'rejectionSample', numSamples: o.numSamples, beta: o.samplingBeta },
-    { kind: 'buildPairs' },
+    { kind: 'buildPairs', ...(o.softLabels ? { preference: { kind: 'sigmoid' } } : {}) },
     { kind: 'tokenize', completions: [] },
     { kind: 'referenceLogps', microBatchSize: o.referenceMicroBatch, maxLength: o.maxLength },
-    { kind: 'preferenceLoss', loss: o.loss, gamma: o.gamma, maxLength: o.maxLength },
+    { kind: 'preferenceLoss', loss: o.loss, gamma: o.gamma, maxLength: o.maxLength, ...(o.softLabels ? { softLabels: true } : {}) },
     { kind: 'applyUpdates' },
   ],
 });
