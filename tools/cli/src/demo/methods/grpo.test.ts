@@ -3,7 +3,7 @@
  * 2 prompts × G = 8 samples scored by the gold reward (the demo method's own run config, with its
  * own small budget and rate here so the test does not move with the demo's settings), then 400
  * held-out prompts sampled at temperature 1 with the same seed for both policies.
- * Measured at seed 0: gold 0.621 → 0.704, exact answers 40 % → 45 %.
+ * Measured at seed 0 on the Llama SFT checkpoint: gold 0.612 → 0.734, exact answers 40 % → 51 %.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -61,7 +61,7 @@ describe('grpo demo method', () => {
     const tokenizer = await loadTokenizer(SFT);
     const sft = await goldOf(SFT, tokenizer);
     const grpo = await goldOf(result.finalDir!, tokenizer);
-    expect(sft.mean).toBeCloseTo(0.621, 2);
+    expect(sft.mean).toBeCloseTo(0.612, 2);
     expect(grpo.mean - sft.mean).toBeGreaterThan(0.05);
     expect(grpo.exact).toBeGreaterThan(sft.exact);
   }, 120_000);
