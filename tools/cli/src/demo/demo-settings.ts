@@ -23,11 +23,11 @@ const MAX_NEW_TOKENS = 5;
 
 /** `npm run demo`. */
 export const FULL_SIZES: DemoSizes = {
-  budget: { updates: 60, sequencesPerUpdate: 16, pairsPerUpdate: 8, promptsPerUpdate: 2, candidatesPerPrompt: 64, maxNewTokens: MAX_NEW_TOKENS },
-  pairPrompts: 1600,
-  heldoutPairPrompts: 300,
+  budget: { updates: 200, sequencesPerUpdate: 16, pairsPerUpdate: 8, promptsPerUpdate: 2, candidatesPerPrompt: 64, maxNewTokens: MAX_NEW_TOKENS },
+  pairPrompts: 3000,
+  heldoutPairPrompts: 600,
   evalPrompts: 400,
-  rewardModel: { updates: 150, pairsPerUpdate: 16 },
+  rewardModel: { updates: 300, pairsPerUpdate: 16 },
   labelTemperature: 0.2,
 };
 
@@ -41,14 +41,14 @@ export const QUICK_SIZES: DemoSizes = {
   labelTemperature: 0.2,
 };
 
-/** The one optimizer of every method: AdamW, constant rate 1e-3 after 5 warmup updates, clipped at 1. */
+/** The one optimizer of every method: AdamW, constant rate 1e-4 after 5 warmup updates, clipped at 1; not tuned per method. */
 export const DEMO_OPTIMIZER: DemoContext['optimizer'] = {
   name: 'adamw',
-  learningRate: 1e-3,
+  learningRate: 1e-4,
   weightDecay: 0,
   maxGradNorm: 1,
   schedule: { kind: 'constant', warmupSteps: 5 },
 };
 
 /** The reward model's optimizer (it is not one of the compared methods). */
-export const REWARD_MODEL_OPTIMIZER: DemoContext['optimizer'] = { name: 'adamw', learningRate: 1e-3, weightDecay: 0, maxGradNorm: 1 };
+export const REWARD_MODEL_OPTIMIZER: DemoContext['optimizer'] = { name: 'adamw', learningRate: 3e-4, weightDecay: 0, maxGradNorm: 1 };
