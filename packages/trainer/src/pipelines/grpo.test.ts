@@ -30,8 +30,7 @@ describe('grpo pipeline', () => {
 
   it('runs end to end with μ = 2: generate → (gradient → update) × μ, TRL metrics, no leaks', async () => {
     const dir = await tempDir('prefstream-grpo-');
-    // one source batch of 2 prompts × 4 completions; the run ends with the data (see README: the
-    // run loop's maxSteps and checkpoints assume one update per source batch)
+    // one source batch of 2 prompts × 4 completions; the run ends with the data
     const data = await writeJsonl(dir, 'prompts.jsonl', PROMPTS.slice(0, 2));
     const output = join(dir, 'run');
     const before = tf.memory().numTensors;

@@ -5,7 +5,7 @@
  * micro-batch at a time, writing metrics, samples, checkpoints and the final model.
  */
 import { join } from 'node:path';
-import { concatMap, defaultIfEmpty, lastValueFrom, of, takeWhile, tap } from 'rxjs';
+import { concat, concatMap, defaultIfEmpty, lastValueFrom, of, takeWhile, tap } from 'rxjs';
 import { buildPipeline, ConfigError, checkColumnFlow, definePipeline, fromSource, Rng, type Batch, type FlowItem, type GradientBatch, type Logger, type StageContext } from '@prefstream/core';
 import { isSaveableTokenizer, saveTokenizer } from '@prefstream/model';
 import { loadLatestCheckpoint, restoreOptimizer } from '../checkpoint/load-latest-checkpoint.js';
@@ -17,7 +17,7 @@ import { readEpochs, type StreamPosition } from './internal/epoch-source.js';
 import { loadPolicyResources } from './internal/policy-kinds.js';
 import { runStages } from './internal/run-stages.js';
 import { appendRows, metricsRow, RUN_FILES, sampleRows, truncateRows, writeResolvedConfig } from './internal/run-outputs.js';
-import { DROPPED, stepLoop } from './internal/step-loop.js';
+import { END_OF_BATCH, stepLoop } from './internal/step-loop.js';
 import { parseRunConfig, type RunConfigInput } from './run-config.js';
 
 /** What the caller sees after each update. */
@@ -133,9 +133,18 @@ export async function runPipeline(input: RunConfigInput, hooks: RunHooks = {}, w
       lastCheckpointStep = optimizer.step;
     };
 
-    const onStep = async (batch: Batch): Promise<number> => {
+    /** A step's row and rows, read when the update is applied (later updates of the batch overwrite both). */
+    interface AppliedStep {
+      readonly row: Record<string, number>;
+      readonly rows: Batch | undefined;
+    }
+    const applied = (batch: Batch): AppliedStep => {
       const row: Record<string, number> = { ...pending, ...metricsRow(batch), ...monitor?.onStep() };
       for (const key of Object.keys(pending)) delete pending[key];
+      return { row, rows: lastBatch };
+    };
+    const every = config.checkpoint.every;
+    const onStep = async ({ row, rows }: AppliedStep, last: boolean): Promise<{ step: number; last: boolean }> => {
       const step = row.step!;
       epoch = row.epoch ?? epoch;
       stepPosition = seen;
@@ -146,34 +155,38 @@ export async function runPipeline(input: RunConfigInput, hooks: RunHooks = {}, w
       }
       history.push(row);
       await appendRows(config.output, RUN_FILES.metrics, [row]);
-      if (config.logSamples && lastBatch && step % config.logSamples.every === 0) {
-        await appendRows(config.output, RUN_FILES.samples, sampleRows(lastBatch, step, config.logSamples.rows));
+      if (config.logSamples && rows && step % config.logSamples.every === 0) {
+        await appendRows(config.output, RUN_FILES.samples, sampleRows(rows, step, config.logSamples.rows));
       }
-      const stopping = hooks.signal?.aborted === true;
-      if ((config.checkpoint.every && step % config.checkpoint.every === 0) || stopping) await checkpoint();
+      // Checkpoints only at the end of a source batch (its weights match its stream position): the
+      // first batch end at or after each multiple of `every` (every multiple when a batch makes one update).
+      const due = every !== undefined && Math.floor(step / every) > Math.floor(Math.max(lastCheckpointStep, 0) / every);
+      if (last && (due || hooks.signal?.aborted === true)) await checkpoint();
       hooks.onStep?.({ step, maxSteps: config.maxSteps, metrics: row, elapsedSeconds: (Date.now() - started) / 1000, stepsThisRun });
-      return step;
+      return { step, last };
     };
 
     const done = () => hooks.signal?.aborted === true || (config.maxSteps !== undefined && optimizer.step >= config.maxSteps);
+    const finished = ({ step, last }: { step: number; last: boolean }) => (config.maxSteps !== undefined && step >= config.maxSteps) || (last && hooks.signal?.aborted === true);
     if (!done()) {
       const batches = fromSource(readEpochs({ read: (skip) => data.read(skip), epochs: config.epochs, start: position }), { maxInFlight: 1 });
       await lastValueFrom(
         batches.pipe(
           // One subscription of the stages before the update per source batch (DESIGN §3: a batch
-          // holds whole prompt groups, so no stage waits on the next batch); a batch a stage
-          // drops becomes DROPPED instead of a silent gap that would hold its credit forever.
+          // holds whole prompt groups, so no stage waits on the next batch), closed by
+          // END_OF_BATCH, so a batch a stage drops gives its credit back instead of holding it.
           concatMap(({ batch, after }) => {
             seen = after;
-            return of<FlowItem>(batch).pipe(
-              head,
-              tap((item) => void (lastBatch = (item as GradientBatch).batch)),
-              defaultIfEmpty(DROPPED),
+            return concat(
+              of<FlowItem>(batch).pipe(
+                head,
+                tap((item) => void (lastBatch = (item as GradientBatch).batch)),
+              ),
+              of(END_OF_BATCH),
             );
           }),
-          stepLoop(update, () => batches.release(), onStep),
-          takeWhile(() => !done()),
-          tap(() => batches.release()),
+          stepLoop({ update, release: () => batches.release(), applied, onStep, stopped: done }),
+          takeWhile((step) => !finished(step)),
           defaultIfEmpty(0),
         ),
       );

@@ -1,56 +1,85 @@
 /**
- * Drives the update stage one micro-batch at a time and tells the source when it may pull again.
+ * Drives the update stage and tells the source when it may pull again.
  *
- * The run keeps one batch in flight (`maxInFlight: 1`): a micro-batch that does not complete an
- * accumulation window gives its credit back as soon as the update stage has taken it; one that
- * completes a window (the update stage emits the step's metrics synchronously) keeps it until the
- * step's async work (metrics, samples, checkpoint) is done and the caller releases it. So no
- * weights change while a checkpoint is being written, and the stream position of a checkpoint is
- * exactly the rows its weights have seen. A source batch that a stage dropped (e.g. no pair left
- * after rejection sampling) arrives as {@link DROPPED} and gives its credit back at once.
+ * The run keeps one source batch in flight (`maxInFlight: 1`). Every source batch reaches this
+ * loop as the gradient items its stages made of it, then {@link END_OF_BATCH}. A batch may make no
+ * update (a micro-batch inside an accumulation window, or a batch a stage dropped), one, or
+ * several (GRPO's μ iterations, PPO's epochs × minibatches): the update stage applies each as it
+ * arrives, synchronously, and `applied` snapshots that step's metrics at once. When the batch has
+ * ended, the async work of its steps (`onStep`: metrics rows, samples, checkpoints) runs in order,
+ * and only then is the source's credit given back. So no weights change while a checkpoint is
+ * written, a checkpoint is only taken at the end of a source batch (its weights have seen exactly
+ * the rows before its stream position), and every step's row is written whatever the count.
  */
 import { concatMap, Observable, Subject, type OperatorFunction } from 'rxjs';
-import type { Batch, FlowItem } from '@prefstream/core';
+import { tf, type Batch, type FlowItem, type GradientBatch } from '@prefstream/core';
 
-/** Marks a source batch that produced no gradients. */
-export const DROPPED = Symbol('dropped');
+/** Ends the items of one source batch. */
+export const END_OF_BATCH = Symbol('end of batch');
 
-/**
- * @param update the update stage's operator (gradients → one metrics batch per applied step).
- * @param release gives the source one credit back.
- * @param onStep the async work of one step; its result is emitted.
- */
-export function stepLoop<R>(
-  update: OperatorFunction<FlowItem, FlowItem>,
-  release: () => void,
-  onStep: (metrics: Batch) => Promise<R>,
-): OperatorFunction<FlowItem | typeof DROPPED, R> {
-  return (gradients) =>
+export interface StepLoopHandlers<S, R> {
+  /** The update stage's operator (gradients → one metrics batch per applied step). */
+  readonly update: OperatorFunction<FlowItem, FlowItem>;
+  /** Gives the source one credit back. */
+  readonly release: () => void;
+  /** Called synchronously when a step is applied: what the step's row needs, read now. */
+  readonly applied: (metrics: Batch) => S;
+  /** The async work of one step, after its source batch ended; `last` = the batch's last step. Its result is emitted. */
+  readonly onStep: (step: S, last: boolean) => Promise<R>;
+  /** True once no further update may be applied (max steps, abort): later gradients are freed unused. */
+  readonly stopped: () => boolean;
+}
+
+/** The loop as an operator over gradient items and batch ends. */
+export function stepLoop<S, R>(handlers: StepLoopHandlers<S, R>): OperatorFunction<FlowItem | typeof END_OF_BATCH, R> {
+  const { update, release, applied, onStep, stopped } = handlers;
+  return (items) =>
     new Observable<R>((subscriber) => {
       const input = new Subject<FlowItem>();
-      let stepped = false;
-      const steps = input
+      const ended = new Subject<S[]>();
+      let steps: S[] = [];
+      const updates = input.pipe(update).subscribe({
+        next: (metrics) => void steps.push(applied(metrics as Batch)),
+        error: (error: unknown) => subscriber.error(error),
+      });
+      const work = ended
         .pipe(
-          update,
-          concatMap((item) => {
-            stepped = true;
-            return onStep(item as Batch);
-          }),
+          concatMap(
+            (batchSteps) =>
+              new Observable<R>((out) => {
+                void (async () => {
+                  for (let i = 0; i < batchSteps.length && !out.closed; i++) out.next(await onStep(batchSteps[i]!, i === batchSteps.length - 1));
+                  if (!out.closed) {
+                    release();
+                    out.complete();
+                  }
+                })().catch((error: unknown) => out.error(error));
+              }),
+          ),
         )
         .subscribe(subscriber);
-      const upstream = gradients.subscribe({
+      const upstream = items.subscribe({
         next: (item) => {
-          if (item === DROPPED) return release();
-          stepped = false;
-          input.next(item); // the update stage runs synchronously on it
-          if (!stepped) release();
+          if (item !== END_OF_BATCH) {
+            if (stopped()) return void tf.dispose(Object.values((item as GradientBatch).gradients ?? {}));
+            return input.next(item); // the update stage runs synchronously on it
+          }
+          const batchSteps = steps;
+          steps = [];
+          if (batchSteps.length > 0) return ended.next(batchSteps);
+          if (stopped()) return ended.complete(); // aborted with no update in this batch: pull no more
+          release();
         },
-        error: (error: unknown) => input.error(error),
-        complete: () => input.complete(),
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => {
+          input.complete();
+          ended.complete();
+        },
       });
       return () => {
         upstream.unsubscribe();
-        steps.unsubscribe();
+        updates.unsubscribe();
+        work.unsubscribe();
       };
     });
 }
