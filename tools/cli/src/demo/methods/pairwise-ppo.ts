@@ -43,6 +43,9 @@ function anchoredPrompts(ctx: DemoContext): string {
  * trained on first use; then `pairwise-ppo` on `promptsPerUpdate` prompts × 8 samples per update,
  * one PPO epoch and one minibatch per rollout (so each rollout is one of the budget's updates),
  * KL 0.05, GAE γ 1, λ 0.95, TRL's clip ranges and value coefficient.
+ *
+ * Measured on the full demo (seed 0, 2-layer Llama SFT, 200 updates at 1e-4): held-out gold reward
+ * 0.612 → 0.632, exact 40.3% → 42.0%, gold win rate vs SFT 47/30/323 = 0.61 [0.50, 0.71], KL 0.12.
  */
 export const pairwisePpoMethod: DemoMethod = {
   name: 'pairwise-ppo',
