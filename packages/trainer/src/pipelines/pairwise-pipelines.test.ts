@@ -72,17 +72,17 @@ describe('pairwise-rm → pairwise-ppo', () => {
     judge.dispose();
     (await PairwiseJudge.load(rm.lastCheckpoint!)).dispose();
 
-    // One rollout batch (2 prompts): with several updates per rollout the run's maxSteps and
-    // checkpoints act between rollouts (README, pairwise-ppo), so the run is sized to one.
-    const prompts = await writeJsonl(dir, 'prompts.jsonl', PROMPTS.slice(0, 2));
+    // Two rollout batches of 2 prompts × 2 samples, 2 epochs × 2 minibatches = 4 updates each;
+    // maxSteps 6 stops inside the second rollout (its last 2 gradients are never applied).
+    const prompts = await writeJsonl(dir, 'prompts.jsonl', PROMPTS);
     const ppoRun = join(dir, 'ppo');
     const pipeline = { name: 'pairwise-ppo', n: 2, epochs: 2, miniBatches: 2, generation: { maxNewTokens: 3, temperature: 1, topK: 0 } };
-    const ppo = await runPipeline(tinyRunConfig(pipeline, prompts, ppoRun, { judge: rm.finalDir! }));
+    const ppo = await runPipeline(tinyRunConfig(pipeline, prompts, ppoRun, { judge: rm.finalDir!, maxSteps: 6, checkpoint: { every: 4 } }));
     expect(tf.memory().numTensors).toBe(before);
-    // one rollout of 2 prompts × 2 samples, 2 epochs × 2 minibatches = 4 updates
-    expect(ppo.step).toBe(4);
+    expect(ppo.step).toBe(6);
     const rows = await readRows(ppoRun);
-    expect(rows.map((r) => r.step)).toEqual([1, 2, 3, 4]);
+    expect(rows.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(rows[4]!['objective/scores']).toBeDefined(); // the second rollout's metrics go with its first update
     for (const key of ['objective/kl', 'objective/scores', 'objective/entropy', 'reward/position_consistency']) expect(Number.isFinite(rows[0]![key]), `${key} = ${rows[0]![key]}`).toBe(true);
     expect(Math.abs(rows[0]!['objective/scores']!)).toBeLessThanOrEqual(0.5);
     for (const row of rows) {
@@ -90,5 +90,11 @@ describe('pairwise-rm → pairwise-ppo', () => {
     }
     expect(rows[0]!['val/ratio']).toBeCloseTo(1, 4);
     expect(existsSync(join(ppo.finalDir!, VALUE_HEAD_FILE))).toBe(true);
+    expect(existsSync(join(ppoRun, 'checkpoint-4', VALUE_HEAD_FILE))).toBe(true);
+    // Resume from checkpoint-4 (policy and value head): the second rollout again, to step 8.
+    const resumed = await runPipeline(tinyRunConfig(pipeline, prompts, ppoRun, { judge: rm.finalDir!, maxSteps: 8, checkpoint: { every: 4 }, resume: true }));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(resumed.step).toBe(8);
+    expect((await readRows(ppoRun)).map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 });
