@@ -7,8 +7,10 @@
  */
 import { ConfigError, type ParsedStage } from '@prefstream/core';
 import {
-  copgPairLoss, drawBanditPairs, empiricalDistribution, fitPairwise, ipoPairLoss, methodOptimum, sigmoidPairLoss, tilt, winCounts, type PairLoss,
+  copgPairLoss, drawBanditPairs, empiricalDistribution, fitPairwise, ipoPairLoss, methodOptimum, sigmoidPairLoss, solveGrpoFixedPoint, tilt, winCounts,
+  type PairLoss,
 } from '@prefstream/eval';
+import type { ScaleRewards } from '@prefstream/losses';
 import { BANDIT_CLASSES, type BanditDataConfig } from './bandit-data-config.js';
 
 /** The target of one policy table (table 0: the unconditioned prompt; C-RLFT: one per class). */
@@ -84,6 +86,19 @@ const ENTRIES: ReadonlyMap<string, Entry> = new Map<string, Entry>([
     const optimum = tilt(inputs.data.referenceProbs, inputs.data.rewards, beta);
     return { method: 'copg', tables: one(optimum, empirical(inputs, copgPairLoss(inputs.data.rewards, beta))), note: `CoPG: π_ref·exp(r/${beta})/Z for any full-support data (spec §5)` };
   }],
+  ['grpoLoss', ({ data, options, stages }) => {
+    const beta = Number(options.beta ?? 0);
+    const stageOptions = (kind: string) => (stages.find((s) => s.kind === kind)?.options ?? {}) as Options;
+    const groupSize = Number(stageOptions('generateCandidates').n);
+    const scaleRewards = String(stageOptions('groupAdvantages').scaleRewards ?? 'group') as ScaleRewards;
+    if (!(beta > 0)) {
+      const best = Math.max(...data.rewards);
+      const winners = data.rewards.filter((r) => r === best).length;
+      return { method: 'grpo', tables: one(Float64Array.from(data.rewards, (r) => (r === best ? 1 / winners : 0)), null), note: 'GRPO without the KL term: all mass on the best arm (a limit, never reached at finite logits)' };
+    }
+    const fixed = solveGrpoFixedPoint(data.rewards, data.referenceProbs, { beta, scaleRewards, groupSize });
+    return { method: 'grpo', tables: one(fixed.probabilities, null), note: `GRPO with β·k3 (β = ${beta}, scaleRewards ${scaleRewards}, G = ${groupSize}): the zero of its expected update, not π* (packages/eval README)` };
+  }],
   ['nllLoss', ({ data, mu2, options, stages }) => {
     const draws = [...drawBanditPairs({ ...data, mu2 })];
     const k = data.rewards.length;
@@ -119,6 +134,7 @@ const LOSS_BETA: ReadonlyMap<string, (o: Options) => unknown> = new Map([
   ['preferenceLoss:ipo', (o: Options) => o.beta],
   ['preferenceLoss:copg', (o: Options) => o.beta],
   ['preferenceLoss:rso-sigmoid-norm', (o: Options) => o.gamma],
+  ['grpoLoss', (o: Options) => (Number(o.beta) > 0 ? o.beta : undefined)],
 ]);
 
 /**

@@ -24,7 +24,14 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'prefstream-grpo-bandit-'));
 });
 
-async function trainedPolicy(name: string, beta: number, updates: number, decay = true): Promise<number[]> {
+interface Report {
+  policy: number[];
+  optimum: number[] | null;
+  method: string;
+  regretCurve: unknown[];
+}
+
+async function trainedPolicy(name: string, beta: number, updates: number, decay = true): Promise<Report> {
   const promptsPerUpdate = 16;
   const config = {
     pipeline: { name: 'grpo', numGenerations: G, beta, generation: { maxNewTokens: 1 }, reward: { kind: 'function', fn: 'banditReward' } },
@@ -38,9 +45,10 @@ async function trainedPolicy(name: string, beta: number, updates: number, decay 
   const before = tf.memory().numTensors;
   await runPipeline(config);
   expect(tf.memory().numTensors).toBe(before);
-  const report = JSON.parse(await readFile(join(config.output, 'report.json'), 'utf8')) as { policy: number[]; regretCurve: unknown[] };
+  const report = JSON.parse(await readFile(join(config.output, 'report.json'), 'utf8')) as Report;
   expect(report.regretCurve.length).toBeGreaterThan(updates / 2);
-  return report.policy;
+  expect(report.method).toBe('grpo');
+  return report;
 }
 
 describe('grpo on a bandit through runPipeline', () => {
@@ -48,7 +56,8 @@ describe('grpo on a bandit through runPipeline', () => {
     const fixed = solveGrpoFixedPoint(TOY.rewards, TOY.referenceProbs, { beta: 0.5, scaleRewards: 'group', groupSize: G }).probabilities;
     const piStar = optimalPolicy({ rewards: TOY.rewards, referenceProbs: TOY.referenceProbs, beta: 0.5 });
     expect(totalVariation(fixed, piStar)).toBeGreaterThan(0.15);
-    const policy = await trainedPolicy('kl', 0.5, 250);
+    const { policy, optimum } = await trainedPolicy('kl', 0.5, 250);
+    expect(totalVariation(optimum!, fixed)).toBeLessThan(1e-9); // report.json's optimum is that point
     // measured: TV 0.0014 to (0.8451, 0.0897, 0.0651)
     expect(totalVariation(policy, fixed), `${policy} vs ${Array.from(fixed)}`).toBeLessThan(0.01);
     expect(totalVariation(policy, piStar)).toBeGreaterThan(0.15);
@@ -58,7 +67,8 @@ describe('grpo on a bandit through runPipeline', () => {
 
   it('without the KL term it concentrates on the best arm', async () => {
     // constant rate: once π is concentrated most groups are all-best (zero std, A = 0) and the rest push on
-    const policy = await trainedPolicy('no-kl', 0, 100, false);
+    const { policy, optimum } = await trainedPolicy('no-kl', 0, 100, false);
     expect(policy[0]).toBeGreaterThan(0.98);
+    expect(optimum).toEqual([1, 0, 0]);
   }, 120_000);
 });
