@@ -85,14 +85,22 @@ export function formatTable(columns: readonly string[], rows: readonly string[][
   return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+/** Bookkeeping columns of metrics.jsonl that make flat or uninformative charts. */
+const NOT_CHARTED = new Set(['learning_rate', 'tokens_per_second', 'skipped_steps']);
+
+/** Metrics rows without the {@link NOT_CHARTED} columns. */
+function curves(rows: readonly MetricsRow[]): MetricsRow[] {
+  return rows.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => !NOT_CHARTED.has(k))));
+}
+
 /** Writes `<out>/report.json` and `<out>/report.html`; returns their paths. */
 export async function writeReport(out: string, report: DemoReport): Promise<{ json: string; html: string }> {
   const json = path.join(out, 'report.json');
   const html = path.join(out, 'report.html');
   await writeFile(json, JSON.stringify(report, null, 2) + '\n');
   const runs: { name: string; metrics: MetricsRow[] }[] = [];
-  for (const p of report.policies) if (p.training) runs.push({ name: p.label, metrics: await readMetricsJsonl(path.join(p.training.runDir, 'metrics.jsonl')) });
-  const rm = { name: 'reward model', metrics: await readMetricsJsonl(path.join(report.rewardModel.runDir, 'metrics.jsonl')) };
+  for (const p of report.policies) if (p.training) runs.push({ name: p.label, metrics: curves(await readMetricsJsonl(path.join(p.training.runDir, 'metrics.jsonl'))) });
+  const rm = { name: 'reward model', metrics: curves(await readMetricsJsonl(path.join(report.rewardModel.runDir, 'metrics.jsonl'))) };
   const notes = [
     `Budget: ${report.budgetStatement}`,
     `Gold reward: ${report.goldReward}`,
