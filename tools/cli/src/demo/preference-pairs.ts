@@ -44,6 +44,15 @@ export interface PairOptions {
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
+/**
+ * The noisy judge: true when it prefers the first of two completions with gold rewards g₁, g₂,
+ * which happens with probability σ((g₁ − g₂)/τ) (one uniform draw from `rng`).
+ */
+export function noisyPrefersFirst(g1: number, g2: number, temperature: number, rng: Rng): boolean {
+  if (!(temperature > 0)) throw new Error(`demo preference labels: temperature must be > 0, got ${temperature}`);
+  return rng.uniform() < sigmoid((g1 - g2) / temperature);
+}
+
 /** Samples two completions per problem from `policy` and labels them with the noisy gold judge. */
 export async function samplePreferencePairs(
   policy: CausalLM,
@@ -66,7 +75,7 @@ export async function samplePreferencePairs(
       if (a === b) set.identical++;
       return;
     }
-    const firstChosen = rng.uniform() < sigmoid((ga - gb) / options.labelTemperature);
+    const firstChosen = noisyPrefersFirst(ga, gb, options.labelTemperature, rng);
     const [chosen, rejected, chosenGold, rejectedGold] = firstChosen ? [a, b, ga, gb] : [b, a, gb, ga];
     if (chosenGold < rejectedGold) set.flipped++;
     set.pairs.push({ prompt_id: problem.id, prompt: problem.prompt, chosen, rejected, chosen_gold: chosenGold, rejected_gold: rejectedGold });
