@@ -9,8 +9,10 @@ import { JudgeOnDemand } from '../judge-on-demand.js';
 import { baseRun } from './base-run.js';
 import type { DemoContext, DemoMethod } from './demo-method.js';
 
-/** Completions per prompt: one update's rollout is `sequencesPerUpdate` samples. */
+/** Completions per prompt: one rollout is `sequencesPerUpdate` samples, one minibatch. */
 const SAMPLES_PER_PROMPT = 8;
+/** PPO passes per rollout (TRL's `num_ppo_epochs`): each pass is one of the budget's updates. */
+const PPO_EPOCHS = 4;
 /** The judge reads `12+34=|A:46|B:45|` and answers `A` or `B` (the addition tokenizer has all five characters). */
 const JUDGE = { template: '{prompt}|A:{a}|B:{b}|', verdicts: ['A', 'B'] };
 /**
@@ -40,24 +42,26 @@ function anchoredPrompts(ctx: DemoContext): string {
 
 /**
  * Pairwise-RL: the judge (`pairwise-rm`, from the SFT weights, both orders of every noisy pair) is
- * trained on first use; then `pairwise-ppo` on `promptsPerUpdate` prompts × 8 samples per update,
- * one PPO epoch and one minibatch per rollout (so each rollout is one of the budget's updates),
- * KL 0.05, GAE γ 1, λ 0.95, TRL's clip ranges and value coefficient.
+ * trained on first use; then `pairwise-ppo` on `sequencesPerUpdate / 8` prompts × 8 samples per
+ * rollout, 4 PPO epochs of one minibatch each (so a rollout is 4 of the budget's updates, each on
+ * `sequencesPerUpdate` sequences), KL 0.05, GAE γ 1, λ 0.95, TRL's clip ranges and value
+ * coefficient.
  *
  * Measured on the full demo (seed 0, 2-layer Llama SFT, 200 updates at 1e-4): held-out gold reward
- * 0.612 → 0.632, exact 40.3% → 42.0%, gold win rate vs SFT 47/30/323 = 0.61 [0.50, 0.71], KL 0.12.
+ * 0.612 → 0.640, exact 40.3% → 41.0%, gold win rate vs SFT 73/49/278 = 0.60 [0.51, 0.68], KL 0.25.
+ * With 1 epoch per rollout (200 rollouts): 0.632, 42.0%, 47/30/323 = 0.61 [0.50, 0.71], KL 0.12.
  */
 export const pairwisePpoMethod: DemoMethod = {
   name: 'pairwise-ppo',
   label: 'Pairwise-RL',
-  description: 'generative pairwise judge on the noisy pairs; PPO with reward P_sym(y ≻ gold answer) − ½, per-token KL 0.05, value head, GAE',
+  description: 'generative pairwise judge on the noisy pairs; PPO (4 epochs per rollout) with reward P_sym(y ≻ gold answer) − ½, per-token KL 0.05, value head, GAE',
   runConfig: (ctx) => ({
     ...baseRun(ctx, 'pairwise-ppo'),
     pipeline: {
       name: 'pairwise-ppo',
       anchor: 'anchor',
       n: SAMPLES_PER_PROMPT,
-      epochs: 1,
+      epochs: PPO_EPOCHS,
       miniBatches: 1,
       generation: { maxNewTokens: ctx.budget.maxNewTokens, temperature: 1, topK: 0 },
     },
