@@ -1,6 +1,6 @@
 /**
- * `prefstream demo`: the five-method comparison on the synthetic addition task (see
- * examples/demo/README.md): preference data, a reward model, DPO / SLiC / RSO / CoPG / C-RLFT
+ * `prefstream demo`: the method comparison on the synthetic addition task (see
+ * examples/demo/README.md): preference data, a reward model, every registered method
  * from the shipped SFT checkpoint, held-out evaluation, a table and an HTML report.
  */
 import { readdir, rm } from 'node:fs/promises';
@@ -75,7 +75,7 @@ const readable = (err: unknown): err is Error => err instanceof ConfigError || e
 
 export const demo: Command = {
   name: 'demo',
-  summary: 'train SFT, a reward model, and compare DPO, SLiC, RSO, CoPG and C-RLFT on a synthetic task',
+  summary: 'compare DPO, SLiC, RSO, CoPG, C-RLFT and the other registered methods from one SFT policy on a synthetic task',
   usage: USAGE,
   async run(argv) {
     const values = parseFlags(argv);
