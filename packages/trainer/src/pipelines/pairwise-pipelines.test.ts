@@ -96,5 +96,12 @@ describe('pairwise-rm → pairwise-ppo', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(resumed.step).toBe(8);
     expect((await readRows(ppoRun)).map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+
+    // The same judge as RSO's pairwise ranker (RSO Eq. 7 against the first candidate).
+    const rsoRun = join(dir, 'rso');
+    const rso = { name: 'rso', n: 4, numSamples: 2, generation: { maxNewTokens: 3, temperature: 1, topK: 0 }, reward: { kind: 'pairwise', model: 'judge' } };
+    expect((await runPipeline(tinyRunConfig(rso, prompts, rsoRun, { judge: rm.finalDir!, maxSteps: 1 }))).step).toBe(1);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Number.isFinite((await readRows(rsoRun))[0]!['reward/position_consistency'])).toBe(true);
   });
 });
