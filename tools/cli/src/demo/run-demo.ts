@@ -6,7 +6,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { additionTask } from '@prefstream/eval';
+import { additionTask, allAdditionProblems } from '@prefstream/eval';
 import { CausalLM, loadTokenizer, type Tokenizer } from '@prefstream/model';
 import { RewardModel } from '@prefstream/reward';
 import { runPipeline, type StepProgress } from '@prefstream/trainer';
@@ -76,7 +76,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoReport> {
     const train = await samplePreferencePairs(sft, tokenizer, additionTask.sampleProblems({ split: 'train', count: sizes.pairPrompts, seed: o.seed }), gold, { ...pairOptions, seed: o.seed });
     const heldout = await samplePreferencePairs(sft, tokenizer, additionTask.sampleProblems({ split: 'heldout', count: sizes.heldoutPairPrompts, seed: o.seed + 1 }), gold, { ...pairOptions, seed: o.seed + 1 });
     o.log(`    ${train.pairs.length} pairs (${train.ties} tied skipped, of which ${train.identical} identical; ${train.flipped} labels disagree with gold); ${heldout.pairs.length} held-out pairs [${seconds()} s]`);
-    const promptRows = additionTask.sampleProblems({ split: 'train', count: Math.min(budget.updates * budget.promptsPerUpdate * 4, 6000), seed: o.seed + 2 });
+    // Enough distinct prompts that no method sees one twice: an update reads at most one prompt per sequence.
+    const promptCount = Math.min(budget.updates * budget.sequencesPerUpdate, allAdditionProblems('train').length);
+    const promptRows = additionTask.sampleProblems({ split: 'train', count: promptCount, seed: o.seed + 2 });
     const ctxFiles = {
       pairs: await writeJsonl(path.join(dataDir, 'pairs.jsonl'), train.pairs),
       scoredPairs: path.join(dataDir, 'scored-pairs.jsonl'),
