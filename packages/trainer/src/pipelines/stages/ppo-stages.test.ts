@@ -1,4 +1,4 @@
-import { lastValueFrom, of, toArray } from 'rxjs';
+import { lastValueFrom, of, take, toArray } from 'rxjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { float32Vector, initBackend, makeBatch, readFloat32, tf, tokenListVector, type Batch, type FlowItem, type GradientBatch } from '@prefstream/core';
 import { floatListVector, readFloatLists } from '@prefstream/losses';
@@ -80,6 +80,17 @@ describe('ppoRollout', () => {
     policy.dispose();
   });
 
+  it('frees its value forward when unsubscribed mid-batch', async () => {
+    const policy = policyModel();
+    const { logps } = ownTokens(policy);
+    const before = tf.memory().numTensors;
+    const subscription = of<FlowItem>(rolloutInput(logps, logps)).pipe(ppoRollout.create(PpoRolloutOptions.parse({ microBatchSize: 1 }), testContext({ policy }))).subscribe();
+    subscription.unsubscribe();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(tf.memory().numTensors).toBe(before);
+    policy.dispose();
+  });
+
   it('names the row whose lists do not match its completion', async () => {
     const policy = policyModel();
     const { logps } = ownTokens(policy);
@@ -144,6 +155,26 @@ describe('ppoEpochs → ppoLoss → applyUpdates', () => {
     expect(ratios[0]).toBeCloseTo(1, 5);
     for (const r of ratios.slice(1)) expect(Math.abs(r - 1)).toBeGreaterThan(1e-4);
     expect(values.length).toBe(4);
+    policy.dispose();
+  });
+
+  it('stops re-emitting when the consumer unsubscribes early, leaking nothing', async () => {
+    const policy = policyModel();
+    const { logps } = ownTokens(policy);
+    const ctx = testContext({ policy }, 7);
+    const before = tf.memory().numTensors;
+    const steps = await lastValueFrom(
+      of<FlowItem>(rolloutInput(logps, logps)).pipe(
+        ppoRollout.create(PpoRolloutOptions.parse({}), ctx),
+        ppoEpochs.create(PpoEpochsOptions.parse({ epochs: 4, miniBatches: 2 }), ctx),
+        ppoLoss.create(PpoLossOptions.parse({}), ctx),
+        applyUpdates.create(ApplyUpdatesOptions.parse({ optimizer: { name: 'sgd', learningRate: 0.1 } }), ctx),
+        take(3),
+        toArray(),
+      ),
+    );
+    expect(steps).toHaveLength(3);
+    expect(tf.memory().numTensors).toBe(before);
     policy.dispose();
   });
 });
