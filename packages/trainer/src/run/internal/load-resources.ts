@@ -1,7 +1,8 @@
 /**
  * Loads what a run's stages refer to by name into `ctx.resources`: `policy` (the trained model,
- * from the newest checkpoint when resuming), `reference` (frozen), `tokenizer`, `rewardModel`,
- * the built-in reward function `completionLength`, and `optimizer`.
+ * from the newest checkpoint when resuming; wrapped by `TRAINED_MODEL_WRAPPERS` for the
+ * `policy-value` and `pairwise-judge` kinds), `reference` (frozen), `tokenizer`, `rewardModel`,
+ * `judge` (a PairwiseJudge), the built-in reward function `completionLength`, and `optimizer`.
  */
 import { ConfigError } from '@prefstream/core';
 import { ByteTokenizer, CausalLM, CharTokenizer, loadTokenizer, parseModelConfig, type Tokenizer } from '@prefstream/model';
