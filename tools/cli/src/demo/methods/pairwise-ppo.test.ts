@@ -24,7 +24,7 @@ describe('demo method pairwise-ppo', () => {
     expect(entry.training!.updates).toBe(report.sizes.budget.updates);
     expect(Number.isFinite(entry.summary.gold.mean)).toBe(true);
     const judge = await PairwiseJudge.load(path.join(out, 'runs', 'pairwise-ppo-judge', 'final'));
-    expect(judge.options.template).toBe('{prompt}|A:{a}|B:{b}|');
+    expect(judge.options.template).toBe('{prompt}{a}|{prompt}{b}|');
     judge.dispose();
     const rows = (await readFile(path.join(out, 'runs', 'pairwise-ppo', 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
     for (const key of ['objective/scores', 'objective/kl', 'loss/policy_avg', 'loss/value_avg', 'reward/position_consistency']) expect(Number.isFinite(rows[0]![key]), key).toBe(true);

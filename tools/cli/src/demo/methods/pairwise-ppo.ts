@@ -13,16 +13,17 @@ import type { DemoContext, DemoMethod } from './demo-method.js';
 const SAMPLES_PER_PROMPT = 8;
 /** PPO passes per rollout (TRL's `num_ppo_epochs`): each pass is one of the budget's updates. */
 const PPO_EPOCHS = 4;
-/** The judge reads `12+34=|A:46|B:45|` and answers `A` or `B` (the addition tokenizer has all five characters). */
-const JUDGE = { template: '{prompt}|A:{a}|B:{b}|', verdicts: ['A', 'B'] };
 /**
- * Judge updates (at most, and at most 3 per policy update so `--quick` stays quick) and rate: a
- * verdict needs the sum worked out for both answers, which the SFT weights learn slower than a
- * scalar head; 300 updates at 3e-3 reach about the Bradley–Terry model's held-out pair accuracy
- * against gold (0.71 vs 0.73 on the full demo's pairs, seed 0; 600 updates give 0.72).
+ * The judge reads `12+34=46|12+34=45|` and answers `A` (the first) or `B`: each answer sits right
+ * after its own copy of the prompt, where the SFT weights already predict the sum, so the verdict
+ * only has to compare how expected each answer was. On the full demo's pairs (seed 0) this reaches
+ * 0.78 held-out pair accuracy against gold after 600 updates at 1e-3, against 0.67–0.69 for
+ * `12+34=|A:46|B:45|` trained as long or longer (0.75 for the Bradley–Terry model of step (b)).
  */
-const JUDGE_UPDATES = 300;
-const JUDGE_LEARNING_RATE = 3e-3;
+const JUDGE = { template: '{prompt}{a}|{prompt}{b}|', verdicts: ['A', 'B'] };
+/** Judge updates (at most, and at most 3 per policy update so `--quick` stays quick) and rate. */
+const JUDGE_UPDATES = 600;
+const JUDGE_LEARNING_RATE = 1e-3;
 const JUDGE_PAIRS_PER_UPDATE = 16;
 
 /** Training prompts with their anchor: the gold (expert) answer, the exact sum. */
@@ -48,8 +49,9 @@ function anchoredPrompts(ctx: DemoContext): string {
  * coefficient.
  *
  * Measured on the full demo (seed 0, 2-layer Llama SFT, 200 updates at 1e-4): held-out gold reward
- * 0.612 → 0.640, exact 40.3% → 41.0%, gold win rate vs SFT 73/49/278 = 0.60 [0.51, 0.68], KL 0.25.
- * With 1 epoch per rollout (200 rollouts): 0.632, 42.0%, 47/30/323 = 0.61 [0.50, 0.71], KL 0.12.
+ * 0.612 [0.575, 0.648] → 0.675 [0.642, 0.708], exact 40.3% → 41.5%, gold win rate vs SFT
+ * 97/59/244 = 0.62 [0.54, 0.69], KL(π‖SFT) 0.74 ± 0.29. The judge's held-out position consistency
+ * is 0.66.
  */
 export const pairwisePpoMethod: DemoMethod = {
   name: 'pairwise-ppo',
