@@ -31,7 +31,6 @@ export * from './pipelines/copg.js';
 export * from './pipelines/crlft.js';
 export * from './pipelines/custom.js';
 export * from './pipelines/grpo.js';
-export * from './pipelines/grpo-factory.js';
 export * from './run/run-config.js';
 export * from './run/run-pipeline.js';
 export * from './run/pipeline-factories.js';

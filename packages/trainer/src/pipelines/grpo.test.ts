@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkColumnFlow, definePipeline, initBackend, tf } from '@prefstream/core';
 import { tempDir, tinyRunConfig, writeJsonl } from '../run/test-support/tiny-run.js';
-import { grpo } from './grpo-factory.js';
+import { grpo } from '../run/pipeline-factories.js';
 import { createStageRegistry } from './stage-registry.js';
 
 beforeAll(async () => {

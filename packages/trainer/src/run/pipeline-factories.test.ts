@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { custom, dpo, rso } from './pipeline-factories.js';
+import { custom, dpo, grpo, pairwisePpo, pairwiseRm, rso } from './pipeline-factories.js';
 import { resolvePipeline } from '../pipelines/pipeline-registry.js';
 
 describe('pipeline factories', () => {
@@ -20,5 +20,12 @@ describe('pipeline factories', () => {
     const swapped = custom({ stages: rso().stages.map((s) => (s.kind === 'preferenceLoss' ? loss : s)) });
     const diff = swapped.stages.filter((s, i) => JSON.stringify(s) !== JSON.stringify(rso().stages[i]));
     expect(diff).toEqual([loss]);
+  });
+
+  it('has a factory for every registered pipeline but custom, equal to its YAML form', () => {
+    for (const [make, name] of [[grpo, 'grpo'], [pairwiseRm, 'pairwise-rm'], [pairwisePpo, 'pairwise-ppo']] as const) {
+      expect(make().config).toEqual({ name });
+      expect(make().stages).toEqual(resolvePipeline({ name }).stages);
+    }
   });
 });

@@ -9,6 +9,9 @@ import type { CopgOptions } from '../pipelines/copg.js';
 import type { CrlftOptions } from '../pipelines/crlft.js';
 import type { CustomOptions } from '../pipelines/custom.js';
 import type { DpoOptions } from '../pipelines/dpo.js';
+import type { GrpoOptions } from '../pipelines/grpo.js';
+import type { PairwisePpoOptions } from '../pipelines/pairwise-ppo.js';
+import type { PairwiseRmOptions } from '../pipelines/pairwise-rm.js';
 import { resolvePipeline, type PipelineConfig } from '../pipelines/pipeline-registry.js';
 import type { RewardModelOptions } from '../pipelines/reward-model.js';
 import type { RsoOptions } from '../pipelines/rso.js';
@@ -49,6 +52,15 @@ export const rso = factory<typeof RsoOptions>('rso');
 export const copg = factory<typeof CopgOptions>('copg');
 /** @example crlft({ conditionColumn: 'source' }) */
 export const crlft = factory<typeof CrlftOptions>('crlft');
+/**
+ * @example
+ * await grpo({ numGenerations: 8, beta: 0.04, iterations: 2 }).run({ model: { dir: 'sft' }, data: { path: 'prompts.jsonl' }, output: 'runs/grpo' }, { resources: { gold } });
+ */
+export const grpo = factory<typeof GrpoOptions>('grpo');
+/** @example await pairwiseRm().run({ model: { dir: 'sft' }, data: { path: 'pairs.jsonl' }, output: 'runs/judge' }) */
+export const pairwiseRm = factory<typeof PairwiseRmOptions>('pairwise-rm');
+/** @example pairwisePpo({ anchor: 'reference' }).stages */
+export const pairwisePpo = factory<typeof PairwisePpoOptions>('pairwise-ppo');
 /**
  * Any list of registered stages; swap one entry of a paper's list:
  * @example custom({ stages: rso().stages.map((s) => (s.kind === 'preferenceLoss' ? dpo().stages.find((d) => d.kind === 'preferenceLoss')! : s)) })

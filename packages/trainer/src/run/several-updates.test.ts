@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '@prefstream/core';
 import { SafetensorsReader } from '@prefstream/model';
-import { grpo } from '../pipelines/grpo-factory.js';
+import { grpo } from './pipeline-factories.js';
 import { tempDir, tinyRunConfig, writeJsonl } from './test-support/tiny-run.js';
 
 beforeAll(async () => {
