@@ -6,9 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '@prefstream/core';
-import { SafetensorsReader } from '@prefstream/model';
 import { grpo } from './pipeline-factories.js';
-import { tempDir, tinyRunConfig, writeJsonl } from './test-support/tiny-run.js';
+import { readWeights, tempDir, tinyRunConfig, writeJsonl } from './test-support/tiny-run.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'wasm', log: () => {} });
@@ -22,17 +21,6 @@ const pipeline = grpo({ numGenerations: 3, iterations: 2, generation: { maxNewTo
 async function steps(output: string): Promise<number[]> {
   const text = await readFile(join(output, 'metrics.jsonl'), 'utf8');
   return text.trim().split('\n').map((line) => (JSON.parse(line) as { step: number }).step);
-}
-
-async function weights(dir: string): Promise<Map<string, Float32Array>> {
-  const reader = await SafetensorsReader.open(join(dir, 'model.safetensors'));
-  try {
-    const out = new Map<string, Float32Array>();
-    for (const name of reader.names()) out.set(name, (await reader.readFloat32(name)).values);
-    return out;
-  } finally {
-    await reader.close();
-  }
 }
 
 describe('runs whose source batches make several updates', () => {
@@ -53,7 +41,7 @@ describe('runs whose source batches make several updates', () => {
 
     const short = await pipeline.run(base('short', 4), { resources: { charSum } });
     expect(short.step).toBe(4);
-    const [atCheckpoint, reference] = await Promise.all([weights(long.lastCheckpoint!), weights(short.finalDir!)]);
+    const [atCheckpoint, reference] = await Promise.all([readWeights(join(long.lastCheckpoint!, 'model.safetensors')), readWeights(join(short.finalDir!, 'model.safetensors'))]);
     for (const [name, values] of reference) expect(atCheckpoint.get(name), name).toEqual(values);
   }, 60_000);
 });
