@@ -17,3 +17,4 @@ export * from './grpo/grpo-loss-options.js';
 export * from './grpo/grpo-loss-stage.js';
 export * from './float-lists.js';
 export * from './losses-stages.js';
+export * from './loss-gradients.js';

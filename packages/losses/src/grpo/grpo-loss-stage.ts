@@ -10,12 +10,13 @@
  * `old_token_logps` column written before the first update (on μ = 1 they equal the current
  * log-probs, used detached as TRL does).
  */
-import { COLUMNS, ConfigError, DataError, defineStage, readFloat32, readTokenLists, tf, type Batch, type GradientBatch, type NamedTensorMap, type Scalar, type StageContext, type Tensor1D, type Tensor2D } from '@prefstream/core';
+import { COLUMNS, ConfigError, DataError, defineStage, readFloat32, readTokenLists, tf, type Batch, type GradientBatch, type Scalar, type StageContext, type Tensor1D, type Tensor2D } from '@prefstream/core';
 import { packSequences, type LogProbModel, type PackedBatch } from '@prefstream/model';
 import { concatMap, Observable, type OperatorFunction } from 'rxjs';
 import { readFloatLists } from '../float-lists.js';
 import { logProbModelResource } from '../internal/resources.js';
 import { asBatch, stageError } from '../internal/stage-input.js';
+import { countTokens, lossGradients } from '../loss-gradients.js';
 import { detach } from './detach.js';
 import { computeGrpoLoss } from './grpo-loss.js';
 import { GrpoLossStageOptions } from './grpo-loss-options.js';
@@ -70,9 +71,7 @@ function prepare(batch: Batch, o: GrpoLossStageOptions): Prepared {
 function iterationStep(batch: Batch, prepared: Prepared, policy: LogProbModel, o: GrpoLossStageOptions): GradientBatch {
   const { packed, advantages, old, ref } = prepared;
   const shape: [number, number] = [packed.batchSize, packed.seqLen];
-  const variables = policy.trainableVariables();
-  let metrics: Record<string, number> = {};
-  const { value, grads } = tf.variableGrads(() => {
+  const out = lossGradients(batch, policy.trainableVariables(), countTokens(packed.attentionMask), () => {
     const { tokenLogps } = policy.sequenceLogps(packed); // (B, T), 0 off the completion
     const mask = tf.tensor2d(Float32Array.from(packed.completionMask), shape); // (B, T)
     const result = computeGrpoLoss(
@@ -85,22 +84,9 @@ function iterationStep(batch: Batch, prepared: Prepared, policy: LogProbModel, o
       },
       o,
     );
-    metrics = Object.fromEntries(Object.entries(result.metrics).map(([k, v]) => [k, v.dataSync()[0]!]));
-    return result.loss as Scalar;
-  }, [...variables.values()]);
-  try {
-    const gradients: NamedTensorMap = {};
-    for (const [name, variable] of variables) if (grads[variable.name]) gradients[name] = grads[variable.name]!;
-    let tokens = 0;
-    for (const m of packed.attentionMask) tokens += m;
-    const loss = value.dataSync()[0]!;
-    return { kind: 'gradients', batch, gradients, loss, rows: batch.numRows, tokens, metrics: { ...metrics, ...prepared.lengthMetrics } };
-  } catch (err) {
-    tf.dispose(grads);
-    throw err;
-  } finally {
-    value.dispose();
-  }
+    return { loss: result.loss as Scalar, metrics: result.metrics };
+  });
+  return { ...out, metrics: { ...out.metrics, ...prepared.lengthMetrics } };
 }
 
 /**

@@ -3,14 +3,14 @@
  * WITH gradient, the loss over them and the ref_* / reward / label columns, and one
  * {@link GradientBatch} per input batch for the update stage.
  */
-import { COLUMNS, ConfigError, defineStage, readTokenLists, tf, type Batch, type GradientBatch, type NamedTensorMap, type Scalar, type StageContext, type Tensor1D } from '@prefstream/core';
+import { COLUMNS, ConfigError, defineStage, readTokenLists, tf, type Batch, type GradientBatch, type Scalar, type StageContext, type Tensor1D } from '@prefstream/core';
 import { packSequences, type LogProbModel } from '@prefstream/model';
 import { concatMap, Observable, type OperatorFunction } from 'rxjs';
 import { z } from 'zod';
 import { LOSS_REGISTRY, LOSS_TYPES, type LossType } from '../loss-registry.js';
 import type { PreferenceInputName, PreferenceInputs } from '../preference-inputs.js';
 import { PreferenceLossOptions } from '../preference-loss-options.js';
-import { readMetrics } from '../read-metrics.js';
+import { countTokens, lossGradients } from '../loss-gradients.js';
 import { columnsFor, readColumnInputs } from './column-inputs.js';
 import { computePreferenceLoss, requiredInputs, resolveLossTypes } from './compute-preference-loss.js';
 import { PackingOptions } from './packing-options.js';
@@ -70,9 +70,7 @@ function lossStep(batch: Batch, policy: LogProbModel, o: PreferenceLossStageOpti
   const completions = [...chosen, ...rejected, ...target];
   const packed = packSequences(completions.map((_, i) => prompts[i % B]!), completions, { padSide: o.padSide, padTokenId: o.padTokenId, maxLength: o.maxLength });
   const lengths = Float32Array.from(packed.completionLengths);
-  const variables = policy.trainableVariables();
-  let metrics: Record<string, number> = {};
-  const { value, grads } = tf.variableGrads(() => {
+  return lossGradients(batch, policy.trainableVariables(), countTokens(packed.attentionMask), () => {
     const { logps } = policy.sequenceLogps(packed); // (2B or 3B,)
     const inputs: PreferenceInputs = {
       chosenLogps: tf.slice(logps, 0, B),
@@ -83,21 +81,8 @@ function lossStep(batch: Batch, policy: LogProbModel, o: PreferenceLossStageOpti
     if (target.length) inputs.refTargetLogps = tf.slice(logps, 2 * B, B);
     for (const [name, values] of Object.entries(columns)) inputs[name as PreferenceInputName] = tf.tensor1d(values) as Tensor1D;
     const result = computePreferenceLoss(typesOf(o), inputs, lossOptionsOf(o));
-    metrics = readMetrics(result.metrics);
-    return tf.mean(result.losses) as Scalar;
-  }, [...variables.values()]);
-  try {
-    const gradients: NamedTensorMap = {};
-    for (const [name, variable] of variables) if (grads[variable.name]) gradients[name] = grads[variable.name]!;
-    let tokens = 0;
-    for (const m of packed.attentionMask) tokens += m;
-    return { kind: 'gradients', batch, gradients, loss: value.dataSync()[0]!, rows: B, tokens, metrics };
-  } catch (err) {
-    tf.dispose(grads);
-    throw err;
-  } finally {
-    value.dispose();
-  }
+    return { loss: tf.mean(result.losses) as Scalar, metrics: result.metrics };
+  });
 }
 
 /** The `preferenceLoss` stage definition (batch → gradients); exported merged into `preferenceLoss`. */

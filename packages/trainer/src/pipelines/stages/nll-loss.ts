@@ -8,9 +8,9 @@
  */
 import { z } from 'zod';
 import { COLUMNS, DataError, defineStage, readFloat32, readTokenLists, type Batch } from '@prefstream/core';
-import { weightedNll } from '@prefstream/losses';
+import { lossGradients, weightedNll } from '@prefstream/losses';
 import { packSequences } from '@prefstream/model';
-import { gradientBatch, gradientSteps } from '../internal/gradient-step.js';
+import { gradientSteps } from '../internal/gradient-step.js';
 import { PackingOptions } from '../internal/packing.js';
 import { logProbModelOf } from '../internal/resources.js';
 
@@ -57,7 +57,7 @@ export const nllLoss = defineStage({
       }
       let tokens = 0;
       for (const m of packed.attentionMask) tokens += m;
-      return gradientBatch(batch, policy.trainableVariables(), tokens, () => {
+      return lossGradients(batch, policy.trainableVariables(), tokens, () => {
         const { tokenLogps } = policy.sequenceLogps(packed); // (B, T)
         // packSequences gives the log-prob of token t at position t, 0 off the completion.
         return weightedNll(tokenLogps, weights, { perSequence: o.perSequence });

@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { COLUMNS, defineStage, readTokenLists, tf, type Batch, type Scalar, type Tensor2D } from '@prefstream/core';
-import { OLD_TOKEN_LOGPS, readFloatLists } from '@prefstream/losses';
+import { lossGradients, OLD_TOKEN_LOGPS, readFloatLists } from '@prefstream/losses';
 import { packSequences } from '@prefstream/model';
-import { gradientBatch, gradientSteps } from '../internal/gradient-step.js';
+import { gradientSteps } from '../internal/gradient-step.js';
 import { PackingOptions } from '../internal/packing.js';
 import { completionPositions, PPO_ADVANTAGES, PPO_RETURNS, PPO_VALUES, scatterRows } from './ppo-columns.js';
 import { maskedMean, ppoPolicyLoss, ppoValueLoss } from './ppo-losses.js';
@@ -55,7 +55,7 @@ export const ppoLoss = defineStage({
       const returns = column(PPO_RETURNS);
       let tokens = 0;
       for (const m of packed.attentionMask) tokens += m;
-      return gradientBatch(batch, policy.trainableVariables(), tokens, () => {
+      return lossGradients(batch, policy.trainableVariables(), tokens, () => {
         const t2 = (x: Float32Array) => tf.tensor2d(x, [B, T]) as Tensor2D;
         const mask = t2(Float32Array.from(packed.completionMask));
         const logps = policy.sequenceLogps(packed).tokenLogps; // (B, T)

@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { COLUMNS, defineStage, readTokenLists, tf, type Batch, type Scalar, type Tensor1D } from '@prefstream/core';
-import { BradleyTerryOptions, bradleyTerryLoss } from '@prefstream/losses';
+import { BradleyTerryOptions, bradleyTerryLoss, lossGradients } from '@prefstream/losses';
 import { packSequences } from '@prefstream/model';
-import { gradientBatch, gradientSteps } from '../internal/gradient-step.js';
+import { gradientSteps } from '../internal/gradient-step.js';
 import { PackingOptions } from '../internal/packing.js';
 import { rewardModelOf } from '../internal/resources.js';
 
@@ -47,7 +47,7 @@ export const rewardModelLoss = defineStage({
       const packed = packSequences([...prompts, ...prompts], [...chosen, ...rejected], { padSide: o.padSide, padTokenId: o.padTokenId, maxLength: o.maxLength });
       let tokens = 0;
       for (const m of packed.attentionMask) tokens += m;
-      return gradientBatch(batch, model.trainableVariables(), tokens, () => {
+      return lossGradients(batch, model.trainableVariables(), tokens, () => {
         const rewards = model.rewards(packed); // (2B,)
         const rw = tf.slice(rewards, 0, B) as Tensor1D;
         const rl = tf.slice(rewards, B, B) as Tensor1D;
