@@ -114,9 +114,15 @@ export async function runDemo(o: DemoOptions): Promise<DemoReport> {
     for (const method of o.methods) {
       o.log(`[c] ${method.label}: ${method.description}`);
       const t0 = Date.now();
-      const result = await runPipeline(method.runConfig(ctx), { resources: method.resources?.(ctx), onStep: stepLogger(o.log, method.name, 20) }, `demo method ${method.name}`);
-      if (!result.finalDir) throw new Error(`demo method ${method.name}: the run stopped before writing final/`);
-      trained.push({ method, finalDir: result.finalDir, seconds: (Date.now() - t0) / 1000, updates: result.step });
+      const prepared = (await method.prepare?.(ctx)) ?? {};
+      try {
+        const resources = { ...method.resources?.(ctx), ...prepared };
+        const result = await runPipeline(method.runConfig(ctx), { resources, onStep: stepLogger(o.log, method.name, 20) }, `demo method ${method.name}`);
+        if (!result.finalDir) throw new Error(`demo method ${method.name}: the run stopped before writing final/`);
+        trained.push({ method, finalDir: result.finalDir, seconds: (Date.now() - t0) / 1000, updates: result.step });
+      } finally {
+        for (const value of Object.values(prepared)) (value as { dispose?: () => void } | null)?.dispose?.();
+      }
     }
 
     // (d) held-out evaluation of SFT and every method.

@@ -70,6 +70,12 @@ export interface DemoMethod {
   runConfig(ctx: DemoContext): RunConfigInput;
   /** Extra named resources for the run's stages (`hooks.resources`), e.g. a reward function. */
   resources?(ctx: DemoContext): Record<string, unknown>;
+  /**
+   * Async work before the run (e.g. training a judge, writing a data file the run config names).
+   * What it resolves to joins the run's resources; a value with `dispose()` is disposed after the
+   * run. Its time counts in the method's training time.
+   */
+  prepare?(ctx: DemoContext): Promise<Record<string, unknown>>;
   /** The prompt the trained policy answers at evaluation (C-RLFT: prefixed with the expert condition). Default: unchanged. */
   evalPrompt?(prompt: string): string;
 }

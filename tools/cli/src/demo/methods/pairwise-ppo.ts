@@ -2,10 +2,12 @@
  * Pairwise-RL (arXiv 2504.04950): a generative pairwise judge trained on the noisy preference
  * pairs, then pairwise PPO from the SFT policy, rewarded by P_sym(y ≻ gold answer) − ½.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseAdditionPrompt } from '@prefstream/eval';
-import { JudgeOnDemand } from '../judge-on-demand.js';
+import { PairwiseJudge } from '@prefstream/reward';
+import { runPipeline, type RunConfigInput } from '@prefstream/trainer';
 import { baseRun } from './base-run.js';
 import type { DemoContext, DemoMethod } from './demo-method.js';
 
@@ -26,10 +28,12 @@ const JUDGE_UPDATES = 600;
 const JUDGE_LEARNING_RATE = 1e-3;
 const JUDGE_PAIRS_PER_UPDATE = 16;
 
+/** The training prompts with their anchor column, written by `prepare`. */
+const anchoredPath = (ctx: DemoContext) => path.join(path.dirname(ctx.files.prompts), 'anchored-prompts.jsonl');
+
 /** Training prompts with their anchor: the gold (expert) answer, the exact sum. */
-function anchoredPrompts(ctx: DemoContext): string {
-  const file = path.join(path.dirname(ctx.files.prompts), 'anchored-prompts.jsonl');
-  const rows = readFileSync(ctx.files.prompts, 'utf8')
+async function writeAnchoredPrompts(ctx: DemoContext): Promise<void> {
+  const rows = (await readFile(ctx.files.prompts, 'utf8'))
     .split('\n')
     .filter(Boolean)
     .map((line) => {
@@ -37,14 +41,40 @@ function anchoredPrompts(ctx: DemoContext): string {
       const { a, b } = parseAdditionPrompt(row.prompt);
       return JSON.stringify({ ...row, anchor: String(a + b) });
     });
-  writeFileSync(file, rows.join('\n') + '\n');
-  return file;
+  await writeFile(anchoredPath(ctx), rows.join('\n') + '\n');
+}
+
+/** The judge's `pairwise-rm` run: from the SFT weights, both orders of every noisy pair. */
+function judgeRun(ctx: DemoContext): RunConfigInput {
+  return {
+    pipeline: { name: 'pairwise-rm', ...JUDGE },
+    model: { dir: ctx.sftDir },
+    data: { path: ctx.files.pairs },
+    output: ctx.runDir('pairwise-ppo-judge'),
+    seed: ctx.seed,
+    optimizer: { name: 'adamw', learningRate: JUDGE_LEARNING_RATE, weightDecay: 0, maxGradNorm: 1 },
+    maxSteps: Math.min(JUDGE_UPDATES, 3 * ctx.budget.updates),
+    epochs: 100,
+    batchRows: JUDGE_PAIRS_PER_UPDATE,
+  };
+}
+
+/** Trains the judge (unless its `final/` is there) and loads it. @owns the returned judge. */
+async function trainedJudge(ctx: DemoContext): Promise<PairwiseJudge> {
+  const config = judgeRun(ctx);
+  let final = path.join(config.output, 'final');
+  if (!existsSync(path.join(final, 'pairwise_judge.json'))) {
+    const result = await runPipeline(config, {}, 'demo pairwise judge');
+    if (!result.finalDir) throw new Error('demo pairwise judge: the run stopped before writing final/');
+    final = result.finalDir;
+  }
+  return PairwiseJudge.load(final);
 }
 
 /**
  * Pairwise-RL: the judge (`pairwise-rm`, from the SFT weights, both orders of every noisy pair) is
- * trained on first use; then `pairwise-ppo` on `sequencesPerUpdate / 8` prompts × 8 samples per
- * rollout, 4 PPO epochs of one minibatch each (so a rollout is 4 of the budget's updates, each on
+ * trained in `prepare` and held for the run; then `pairwise-ppo` on `sequencesPerUpdate / 8`
+ * prompts × 8 samples per rollout, 4 PPO epochs of one minibatch each (so a rollout is 4 of the budget's updates, each on
  * `sequencesPerUpdate` sequences), KL 0.05, GAE γ 1, λ 0.95, TRL's clip ranges and value
  * coefficient.
  *
@@ -67,20 +97,11 @@ export const pairwisePpoMethod: DemoMethod = {
       miniBatches: 1,
       generation: { maxNewTokens: ctx.budget.maxNewTokens, temperature: 1, topK: 0 },
     },
-    data: { path: anchoredPrompts(ctx) },
+    data: { path: anchoredPath(ctx) },
     batchRows: Math.max(1, Math.floor(ctx.budget.sequencesPerUpdate / SAMPLES_PER_PROMPT)),
   }),
-  resources: (ctx) => ({
-    judge: new JudgeOnDemand({
-      pipeline: { name: 'pairwise-rm', ...JUDGE },
-      model: { dir: ctx.sftDir },
-      data: { path: ctx.files.pairs },
-      output: ctx.runDir('pairwise-ppo-judge'),
-      seed: ctx.seed,
-      optimizer: { name: 'adamw', learningRate: JUDGE_LEARNING_RATE, weightDecay: 0, maxGradNorm: 1 },
-      maxSteps: Math.min(JUDGE_UPDATES, 3 * ctx.budget.updates),
-      epochs: 100,
-      batchRows: JUDGE_PAIRS_PER_UPDATE,
-    }),
-  }),
+  async prepare(ctx) {
+    await writeAnchoredPrompts(ctx);
+    return { judge: await trainedJudge(ctx) };
+  },
 };
