@@ -44,7 +44,7 @@ export const PolicyConfig = z.strictObject({
 });
 
 export const RunConfig = z.strictObject({
-  pipeline: PipelineConfig.describe('`{ name, …options }` of a registered pipeline (sft, reward-model, dpo, slic, rso, copg, crlft, custom).'),
+  pipeline: PipelineConfig.describe('`{ name, …options }` of a registered pipeline (sft, reward-model, dpo, slic, rso, copg, crlft, grpo, pairwise-rm, pairwise-ppo, custom).'),
   model: ModelSource.optional().describe('The policy to train (or the LM under the reward head for reward-model); exclusive with `policy`.'),
   policy: PolicyConfig.optional().describe('`{ kind: tabular }` for bandit runs; exclusive with `model`.'),
   reference: z.string().min(1).optional().describe('Reference model directory; default a frozen copy of the initial policy.'),

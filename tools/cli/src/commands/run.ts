@@ -12,8 +12,9 @@ import { UsageError, type Command } from './command.js';
 
 const USAGE = `usage: prefstream run <config.yaml> [--resume] [--output <dir>]
 
-Trains with a pipeline (sft, reward-model, dpo, slic, rso, copg, crlft, custom) as the config
-says, writing metrics.jsonl, config.resolved.yaml, checkpoints and final/ to its output directory.
+Trains with a pipeline (sft, reward-model, dpo, slic, rso, copg, crlft, grpo, pairwise-rm,
+pairwise-ppo, custom) as the config says, writing metrics.jsonl, config.resolved.yaml,
+checkpoints and final/ to its output directory.
 Relative paths in the config are resolved against the config file's directory.
 
   --resume          continue from the newest checkpoint in the output directory
