@@ -6,11 +6,11 @@
  */
 import { ConfigError } from '@prefstream/core';
 import { ArmTokenizer, armOf, TabularPolicy } from '@prefstream/eval';
-import { createOptimizer } from '../optim/optimizer.js';
 import type { TrainedModel } from '../pipelines/pipeline-kind.js';
 import type { RunConfig } from '../run/run-config.js';
 import type { LoadedResources } from '../run/internal/policy-kinds.js';
 import { BANDIT_CLASSES, type BanditDataConfig } from './bandit-data-config.js';
+import { disposeOwned, withOptimizer } from '../run/internal/owned-resources.js';
 
 /** The resource name of the bandit's reward function. */
 export const BANDIT_REWARD = 'banditReward';
@@ -55,12 +55,9 @@ export async function loadTabularResources(config: RunConfig, trains: TrainedMod
     const reference = tabular(tokenizer, logRef, 'bandit.reference');
     owned.push(reference);
     map.set('reference', reference);
-    const optimizer = createOptimizer(config.optimizer, policy.trainableVariables());
-    owned.push(optimizer);
-    map.set('optimizer', optimizer);
-    return { map, policy, optimizer, tokenizer, dispose: () => owned.reverse().forEach((o) => o.dispose()) };
+    return withOptimizer(config, map, policy, tokenizer, owned);
   } catch (error) {
-    owned.reverse().forEach((o) => o.dispose());
+    disposeOwned(owned);
     throw error;
   }
 }

@@ -8,9 +8,10 @@ import { ConfigError } from '@prefstream/core';
 import { ByteTokenizer, CausalLM, CharTokenizer, loadTokenizer, parseModelConfig, type Tokenizer } from '@prefstream/model';
 import { PairwiseJudge, RewardModel } from '@prefstream/reward';
 import { TRAINED_MODEL_WRAPPERS, type WrappedModel } from '../../models/trained-model-kinds.js';
-import { createOptimizer, type Optimizer } from '../../optim/optimizer.js';
+import type { Optimizer } from '../../optim/optimizer.js';
 import type { TrainedModel } from '../../pipelines/pipeline-kind.js';
 import type { CausalLMRunConfig, ModelSource, TokenizerSource } from '../run-config.js';
+import { disposeOwned, withOptimizer } from './owned-resources.js';
 
 /** The model a run trains: a CausalLM, or a RewardModel over one. Both save as HF directories. */
 export type TrainedModelInstance = CausalLM | RewardModel | WrappedModel;
@@ -85,12 +86,9 @@ export async function loadRunResources(config: CausalLMRunConfig, trains: Traine
       owned.push(judge);
       map.set('judge', judge);
     }
-    const optimizer = createOptimizer(config.optimizer, policy.trainableVariables());
-    owned.push(optimizer);
-    map.set('optimizer', optimizer);
-    return { map, policy, optimizer, tokenizer, dispose: () => owned.reverse().forEach((o) => o.dispose()) };
+    return withOptimizer(config, map, policy, tokenizer, owned);
   } catch (error) {
-    owned.reverse().forEach((o) => o.dispose());
+    disposeOwned(owned);
     throw error;
   }
 }
